@@ -1,0 +1,36 @@
+import { type CreateConnector, type EmailConnector, ConnectorType } from '@logto/connector-kit';
+
+import { configGuard } from './config.js';
+import { metadata } from './metadata.js';
+import { createSendMessage } from './send-message.js';
+
+/**
+ * The connector factory Logto imports from `lib/index.js`. Logto calls it at start-up and again
+ * on almost every send, so it only wires things together; the SES clients live at module level.
+ */
+const createConnector: CreateConnector<EmailConnector> = ({ getConfig, getI18nEmailTemplate }) =>
+  Promise.resolve({
+    metadata,
+    type: ConnectorType.Email,
+    configGuard,
+    sendMessage: createSendMessage({ getConfig, getI18nEmailTemplate }),
+  });
+
+export default createConnector;
+
+export {
+  type AwsSesConfig,
+  type EmailTemplate,
+  type ParsedConfig,
+  type ParsedTemplate,
+  configGuard,
+  defaultTimeoutMs,
+  parseConfig,
+  templateGuard,
+  usageTypeTagName,
+} from './config.js';
+export { defaultTemplates } from './default-templates.js';
+export { type SesErrorData } from './errors.js';
+export { type Mailbox, formatMailbox, parseMailbox } from './mailbox.js';
+export { connectorId, formItems, metadata } from './metadata.js';
+export { clearSesClients } from './ses-client.js';

@@ -1,0 +1,146 @@
+import { type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
+import { ZodError } from 'zod';
+
+import { type ParsedConfig, usageTypeTagName } from './config.js';
+import { type Mailbox, formatMailbox, normalizeAddress, splitMailbox, splitMailboxList } from './mailbox.js';
+import { renderContent, renderHeaderText } from './render.js';
+import { type ChosenTemplate } from './template-choice.js';
+
+const charset = 'UTF-8';
+
+const unusableMailbox = (field: string, written: string, rendered: string): ConnectorError =>
+  new ConnectorError(ConnectorErrorCodes.General, {
+    errorDescription: `The ${field} of Logto's email template, "${written}", gives "${rendered}", which is not an email address: fix it in Logto's email templates (Console > Branding > Email templates, or the Management API).`,
+  });
+
+/**
+ * Fills in a mailbox written in a Logto template. The name and address are split before the
+ * placeholders are filled, so an inserted value (an application name) cannot change the address.
+ */
+const renderMailbox = (
+  field: string,
+  written: string,
+  payload: Record<string, unknown>,
+  fallback: Mailbox | undefined
+): Mailbox | undefined => {
+  const parts = splitMailbox(written);
+  if (!parts) {
+    throw unusableMailbox(field, written, written);
+  }
+  const name = parts.name === undefined ? fallback?.name : renderHeaderText(parts.name, payload);
+  if (parts.address === undefined) {
+    return fallback && { ...(name && { name }), address: fallback.address };
+  }
+  const renderedAddress = renderHeaderText(parts.address, payload);
+  const address = normalizeAddress(renderedAddress);
+  if (!address) {
+    throw unusableMailbox(field, written, renderedAddress);
+  }
+  return { ...(name && { name }), address };
+};
+
+const senderOf = (
+  config: ParsedConfig,
+  template: ChosenTemplate,
+  payload: Record<string, unknown>
+): Mailbox => {
+  const sender = template.sendFrom
+    ? renderMailbox('sender (sendFrom)', template.sendFrom, payload, config.emailAddress)
+    : config.emailAddress;
+  if (!sender) {
+    throw new ConnectorError(
+      ConnectorErrorCodes.InvalidConfig,
+      new ZodError([
+        {
+          code: 'custom',
+          path: ['emailAddress'],
+          message:
+            'emailAddress is required: the verified SES identity to send from, such as Logto <noreply@example.com>.',
+        },
+      ])
+    );
+  }
+  return sender;
+};
+
+const replyToOf = (
+  config: ParsedConfig,
+  template: ChosenTemplate,
+  payload: Record<string, unknown>
+): Mailbox[] => {
+  if (!template.replyTo) {
+    return config.replyTo ?? [];
+  }
+  return splitMailboxList(template.replyTo).map((written) => {
+    const parts = splitMailbox(written);
+    // A lone word here is an address, e.g. {{inviter.primaryEmail}}, not a display name.
+    const asAddress = parts?.address === undefined && parts?.name ? `<${parts.name}>` : written;
+    const mailbox = renderMailbox('reply-to address (replyTo)', asAddress, payload, undefined);
+    if (!mailbox) {
+      throw unusableMailbox('reply-to address (replyTo)', written, written);
+    }
+    return mailbox;
+  });
+};
+
+const recipientOf = (to: unknown): string => {
+  const address = typeof to === 'string' ? normalizeAddress(to.trim()) : undefined;
+  if (!address) {
+    throw new ConnectorError(ConnectorErrorCodes.General, {
+      errorDescription: `The recipient ${JSON.stringify(to)} is not an email address Amazon SES can deliver to.`,
+    });
+  }
+  return address;
+};
+
+/**
+ * Builds the SES v2 `SendEmail` input for one send: From (the config address, or the rendered
+ * `sendFrom` of a Logto template), Reply-To, the destination, the rendered subject and body parts
+ * in UTF-8, and the message tags (one names the usage type).
+ */
+export const toSendEmailInput = ({
+  config,
+  template,
+  payload,
+  to,
+  type,
+}: {
+  config: ParsedConfig;
+  template: ChosenTemplate;
+  payload: Record<string, unknown>;
+  to: unknown;
+  type: string;
+}): SendEmailCommandInput => {
+  const destination = recipientOf(to);
+  const sender = senderOf(config, template, payload);
+  const replyTo = replyToOf(config, template, payload);
+  const { subject, html, text } = renderContent(template, payload);
+  const tags = Object.entries(config.tags ?? {}).map(([Name, Value]) => ({ Name, Value }));
+
+  return {
+    FromEmailAddress: formatMailbox(sender),
+    ...(config.emailAddressIdentityArn && {
+      FromEmailAddressIdentityArn: config.emailAddressIdentityArn,
+    }),
+    Destination: { ToAddresses: [destination] },
+    ...(replyTo.length > 0 && { ReplyToAddresses: replyTo.map(formatMailbox) }),
+    ...(config.feedbackForwardingEmailAddress && {
+      FeedbackForwardingEmailAddress: config.feedbackForwardingEmailAddress,
+    }),
+    ...(config.feedbackForwardingEmailAddressIdentityArn && {
+      FeedbackForwardingEmailAddressIdentityArn: config.feedbackForwardingEmailAddressIdentityArn,
+    }),
+    ...(config.configurationSetName && { ConfigurationSetName: config.configurationSetName }),
+    EmailTags: [{ Name: usageTypeTagName, Value: type.replaceAll(/[^\w-]/g, '_') || 'unknown' }, ...tags],
+    Content: {
+      Simple: {
+        Subject: { Data: subject, Charset: charset },
+        Body: {
+          ...(html !== undefined && { Html: { Data: html, Charset: charset } }),
+          Text: { Data: text, Charset: charset },
+        },
+      },
+    },
+  };
+};

@@ -1,0 +1,333 @@
+import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
+import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+
+import { configGuard, formItems, parseConfig } from '../src/index.js';
+import { accessKeyId, fullConfig, minimalConfig, officialConfigs, rejectionOf, secret } from './fixtures.js';
+
+/** The messages of every issue a config produces, or [] when it parses. */
+const problemsOf = (config: unknown): string[] => {
+  const result = configGuard.safeParse(config);
+  return result.success
+    ? []
+    : result.error.issues.map(({ path, message }) => `${path.join('.')}: ${message}`);
+};
+
+const configKeysOf = (): string[] => {
+  // The guard is an object wrapped in a refinement: read the object's shape.
+  const inner = configGuard._def.schema;
+  return Object.keys(inner.shape).sort();
+};
+
+describe('the config guard accepts what the official connector accepts', () => {
+  it.each(Object.entries(officialConfigs))('parses %s unchanged', (_name, config) => {
+    expect(problemsOf(config)).toEqual([]);
+  });
+
+  it('parses a full config with every addition', () => {
+    expect(problemsOf(fullConfig)).toEqual([]);
+  });
+});
+
+describe('the config guard normalises what it parses', () => {
+  it('lower-cases and trims the region', () => {
+    expect(parseConfig({ ...minimalConfig, region: ' EU-West-2 ' }).region).toBe('eu-west-2');
+  });
+
+  it.each([
+    ['noreply@example.com', { address: 'noreply@example.com' }],
+    ['Logto <noreply@example.com>', { name: 'Logto', address: 'noreply@example.com' }],
+    ['Logto<noreply@example.com>', { name: 'Logto', address: 'noreply@example.com' }],
+    ['<noreply@example.com>', { address: 'noreply@example.com' }],
+    ['"Logto, Inc." <noreply@example.com>', { name: 'Logto, Inc.', address: 'noreply@example.com' }],
+    ['Lögto <noreply@exämple.com>', { name: 'Lögto', address: 'noreply@xn--exmple-cua.com' }],
+  ])('reads the sender %j', (emailAddress, mailbox) => {
+    expect(parseConfig({ ...minimalConfig, emailAddress }).emailAddress).toEqual(mailbox);
+  });
+
+  it('treats empty strings and null as absent', () => {
+    const parsed = parseConfig({
+      ...minimalConfig,
+      accessKeyId: '',
+      accessKeySecret: '  ',
+      configurationSetName: null,
+      endpoint: '',
+      replyTo: '',
+      timeoutMs: '',
+    });
+    expect(parsed).toEqual({
+      region: 'us-east-1',
+      emailAddress: { address: 'noreply@example.com' },
+      templates: [{ ...minimalConfig.templates[0], contentType: 'text/html' }],
+      timeoutMs: 10_000,
+    });
+  });
+
+  it('defaults timeoutMs to 10000 and each template to text/html', () => {
+    const parsed = parseConfig(minimalConfig);
+    expect(parsed.timeoutMs).toBe(10_000);
+    expect(parsed.templates[0]?.contentType).toBe('text/html');
+  });
+
+  it('accepts timeoutMs as a numeric string', () => {
+    expect(parseConfig({ ...minimalConfig, timeoutMs: '2500' }).timeoutMs).toBe(2500);
+  });
+
+  it('reads replyTo as a comma-separated list or an array', () => {
+    const expected = [{ name: 'Support, EU', address: 'eu@example.com' }, { address: 'help@example.com' }];
+    expect(
+      parseConfig({ ...minimalConfig, replyTo: '"Support, EU" <eu@example.com>, help@example.com' }).replyTo
+    ).toEqual(expected);
+    expect(
+      parseConfig({ ...minimalConfig, replyTo: ['"Support, EU" <eu@example.com>', 'help@example.com'] })
+        .replyTo
+    ).toEqual(expected);
+  });
+
+  it('reduces the feedback forwarding address to the bare address', () => {
+    expect(
+      parseConfig({ ...minimalConfig, feedbackForwardingEmailAddress: 'Bounces <b@example.com>' })
+        .feedbackForwardingEmailAddress
+    ).toBe('b@example.com');
+  });
+
+  it('drops a trailing slash from the endpoint', () => {
+    expect(parseConfig({ ...minimalConfig, endpoint: 'http://127.0.0.1:8005/' }).endpoint).toBe(
+      'http://127.0.0.1:8005'
+    );
+  });
+});
+
+describe('credentials', () => {
+  it('accepts both keys (static credentials)', () => {
+    const parsed = parseConfig({ ...minimalConfig, accessKeyId, accessKeySecret: secret });
+    expect([parsed.accessKeyId, parsed.accessKeySecret]).toEqual([accessKeyId, secret]);
+  });
+
+  it('accepts neither key (the AWS default credential chain)', () => {
+    const parsed = parseConfig(minimalConfig);
+    expect([parsed.accessKeyId, parsed.accessKeySecret]).toEqual([undefined, undefined]);
+  });
+
+  it('names the missing secret when only the key ID is given', () => {
+    expect(problemsOf({ ...minimalConfig, accessKeyId })).toEqual([
+      expect.stringMatching(/^accessKeySecret: accessKeySecret is missing: give both/),
+    ]);
+  });
+
+  it('names the missing key ID when only the secret is given', () => {
+    expect(problemsOf({ ...minimalConfig, accessKeySecret: secret })).toEqual([
+      expect.stringMatching(/^accessKeyId: accessKeyId is missing: give both/),
+    ]);
+  });
+
+  it('rejects a secret pasted into the key ID field', () => {
+    expect(problemsOf({ ...minimalConfig, accessKeyId: secret, accessKeySecret: secret })).toEqual([
+      expect.stringMatching(/^accessKeyId: accessKeyId must be an AWS access key ID/),
+    ]);
+  });
+});
+
+describe('the config guard rejects real mistakes with a clear message', () => {
+  it.each([
+    [
+      'a region name',
+      { region: 'US East (N. Virginia)' },
+      /^region: Region must be a region code such as us-east-1/,
+    ],
+    [
+      'a region URL',
+      { region: 'https://email.us-east-1.amazonaws.com' },
+      /^region: Region must be a region code/,
+    ],
+    ['a missing region', { region: undefined }, /^region: Region is required/],
+    ['a sender without @', { emailAddress: 'Logto' }, /^emailAddress: emailAddress must be an email address/],
+    [
+      'a sender with stray brackets',
+      { emailAddress: 'Logto <<a@example.com>' },
+      /^emailAddress: emailAddress must be an email address/,
+    ],
+    ['a sender with a non-ASCII local part', { emailAddress: 'jörg@example.com' }, /^emailAddress: /],
+    [
+      'a bad identity ARN',
+      { emailAddressIdentityArn: 'example.com' },
+      /^emailAddressIdentityArn: emailAddressIdentityArn must be an SES identity ARN/,
+    ],
+    [
+      'a bad feedback ARN',
+      { feedbackForwardingEmailAddressIdentityArn: 'arn:aws:iam::123:user/x' },
+      /^feedbackForwardingEmailAddressIdentityArn: .* must be an SES identity ARN/,
+    ],
+    [
+      'a bad feedback address',
+      { feedbackForwardingEmailAddress: 'bounces' },
+      /^feedbackForwardingEmailAddress: .* must be an email address/,
+    ],
+    [
+      'a configuration set with spaces',
+      { configurationSetName: 'my set' },
+      /^configurationSetName: configurationSetName must be the name of an SES configuration set/,
+    ],
+    [
+      'an endpoint that is not a URL',
+      { endpoint: 'localhost:8005' },
+      /^endpoint: endpoint must be an http:\/\/ or https:\/\/ URL/,
+    ],
+    ['an ftp endpoint', { endpoint: 'ftp://example.com' }, /^endpoint: endpoint must be an http/],
+    [
+      'an endpoint with credentials',
+      { endpoint: 'https://user:pass@example.com' },
+      /^endpoint: endpoint must not contain a user name or password/,
+    ],
+    [
+      'a reply-to that is not an address',
+      { replyTo: 'support@example.com, nobody' },
+      /^replyTo: replyTo contains "nobody", which is not an email address/,
+    ],
+    [
+      'a reply-to of the wrong type',
+      { replyTo: 42 },
+      /^replyTo: replyTo must be an email address, a comma-separated list/,
+    ],
+    ['a timeout below 500 ms', { timeoutMs: 100 }, /^timeoutMs: timeoutMs must be at least 500/],
+    ['a timeout above five minutes', { timeoutMs: 400_000 }, /^timeoutMs: timeoutMs must be at most 300000/],
+    ['a fractional timeout', { timeoutMs: 1000.5 }, /^timeoutMs: timeoutMs must be a whole number/],
+    [
+      'a timeout that is not a number',
+      { timeoutMs: 'soon' },
+      /^timeoutMs: timeoutMs must be a number of milliseconds/,
+    ],
+    ['tags that are not an object', { tags: ['a'] }, /^tags: tags must be a JSON object/],
+    [
+      'a tag with a space',
+      { tags: { 'my tag': 'x' } },
+      /^tags.my tag: Tag "my tag": SES tag names and values may use only/,
+    ],
+    ['a tag value with a dot', { tags: { app: 'v1.2' } }, /^tags.app: Tag "app": SES tag names/],
+    [
+      'the reserved usage type tag',
+      { tags: { 'logto-usage-type': 'x' } },
+      /^tags.logto-usage-type: Tag "logto-usage-type" is set by the connector/,
+    ],
+    [
+      'an unknown field (a typo)',
+      { emailAdress: 'a@example.com' },
+      /^: Unrecognized key\(s\) in object: 'emailAdress'/,
+    ],
+    ['templates missing', { templates: undefined }, /^templates: templates is required: a list of/],
+    ['templates as a string', { templates: '[]' }, /^templates: templates must be a JSON array/],
+  ])('rejects %s', (_name, change, message) => {
+    expect(problemsOf({ ...minimalConfig, ...change })).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('rejects more than 49 tags', () => {
+    const tags = Object.fromEntries(Array.from({ length: 50 }, (_, index) => [`t${index}`, 'v']));
+    expect(problemsOf({ ...minimalConfig, tags })).toEqual([
+      expect.stringMatching(/^tags: tags can hold at most 49/),
+    ]);
+  });
+
+  it.each([
+    [
+      'an unknown usage type',
+      [{ usageType: 'Login', subject: 's', content: 'c' }],
+      /^templates.0.usageType: usageType must be one of SignIn, Register/,
+    ],
+    [
+      'a template without subject',
+      [{ usageType: 'Generic', content: 'c' }],
+      /^templates.0.subject: Every template needs a subject/,
+    ],
+    [
+      'a template with an empty content',
+      [{ usageType: 'Generic', subject: 's', content: '' }],
+      /^templates.0.content: Every template needs a content/,
+    ],
+    [
+      'a wrong content type',
+      [{ usageType: 'Generic', subject: 's', content: 'c', contentType: 'text/markdown' }],
+      /^templates.0.contentType: contentType must be "text\/html" or "text\/plain"/,
+    ],
+    [
+      'an unknown template field',
+      [{ usageType: 'Generic', subject: 's', content: 'c', body: 'x' }],
+      /^templates.0: Unrecognized key/,
+    ],
+  ])('rejects %s', (_name, templates, message) => {
+    expect(problemsOf({ ...minimalConfig, templates })).toEqual([expect.stringMatching(message)]);
+  });
+
+  it('rejects a usage type that appears twice', () => {
+    const templates = [
+      { usageType: 'Generic', subject: 'a', content: 'a' },
+      { usageType: 'Generic', subject: 'b', content: 'b' },
+    ];
+    expect(problemsOf({ ...minimalConfig, templates })).toEqual([
+      'templates.1.usageType: usageType Generic appears more than once in templates; keep one template per usage type.',
+    ]);
+  });
+
+  it('rejects templates without a Generic one', () => {
+    expect(
+      problemsOf({ ...minimalConfig, templates: [{ usageType: 'SignIn', subject: 's', content: 'c' }] })
+    ).toEqual([
+      'templates: templates needs a Generic template: every usage type without its own template falls back to it.',
+    ]);
+  });
+
+  it.each([null, undefined, 'config', 42, []])('rejects %j as a whole config', (config) => {
+    expect(problemsOf(config).length).toBeGreaterThan(0);
+  });
+});
+
+describe('parseConfig', () => {
+  it("throws the host's ConnectorError(InvalidConfig) carrying the ZodError", async () => {
+    const error = await rejectionOf(Promise.resolve().then(() => parseConfig({ region: 'nowhere' })));
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).code).toBe(ConnectorErrorCodes.InvalidConfig);
+    expect((error as ConnectorError).data).toBeInstanceOf(ZodError);
+  });
+});
+
+describe('the Console form', () => {
+  it('has exactly one form item per config field', () => {
+    const formKeys = formItems.map(({ key }) => key);
+    expect(new Set(formKeys).size).toBe(formKeys.length);
+    expect([...formKeys].sort()).toEqual(configKeysOf());
+  });
+
+  it('marks the access key secret confidential', () => {
+    expect(formItems.find(({ key }) => key === 'accessKeySecret')?.isConfidential).toBe(true);
+  });
+
+  it('gives every Json item a default that the guard accepts', () => {
+    const jsonItems = formItems.filter(({ type }) => type === 'Json');
+    expect(jsonItems.map(({ key }) => key)).toEqual(['templates', 'tags']);
+    for (const item of jsonItems) {
+      expect(item.defaultValue).toBeDefined();
+      expect(problemsOf({ ...minimalConfig, [item.key]: item.defaultValue })).toEqual([]);
+    }
+  });
+
+  it('submits a config the guard accepts when filled with just a region, a sender and keys', () => {
+    const defaults = Object.fromEntries(
+      formItems.filter((item) => item.defaultValue !== undefined).map((item) => [item.key, item.defaultValue])
+    );
+    expect(
+      problemsOf({
+        ...defaults,
+        region: 'us-east-1',
+        emailAddress: 'a@example.com',
+        accessKeyId,
+        accessKeySecret: secret,
+      })
+    ).toEqual([]);
+  });
+
+  it('gives every item a label and a description or placeholder', () => {
+    for (const item of formItems) {
+      expect(item.label.length).toBeGreaterThan(2);
+      expect(`${item.description ?? ''}${item.placeholder ?? ''}`.length).toBeGreaterThan(5);
+    }
+  });
+});

@@ -1,0 +1,151 @@
+import {
+  type GetI18nEmailTemplate,
+  type SendMessageData,
+  TemplateType,
+  type EmailTemplateDetails,
+} from '@logto/connector-kit';
+
+import createConnector, { type AwsSesConfig, defaultTemplates } from '../src/index.js';
+
+/** Every Logto usage type, in the order of the kit's enum. */
+export const allTemplateTypes = Object.values(TemplateType);
+
+/** A recognisable secret: no test output may ever contain it. */
+export const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
+
+export const accessKeyId = 'AKIAIOSFODNN7EXAMPLE';
+
+/** A complete, valid config with static credentials and every optional field. */
+export const fullConfig = {
+  accessKeyId,
+  accessKeySecret: secret,
+  region: 'eu-west-1',
+  emailAddress: 'Logto <noreply@example.com>',
+  emailAddressIdentityArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+  feedbackForwardingEmailAddress: 'bounces@example.com',
+  feedbackForwardingEmailAddressIdentityArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
+  configurationSetName: 'logto-auth',
+  replyTo: 'Support <support@example.com>, help@example.com',
+  endpoint: 'https://email.eu-west-1.amazonaws.com',
+  timeoutMs: 5000,
+  tags: { app: 'logto', env: 'test' },
+  templates: [
+    {
+      usageType: 'SignIn',
+      subject: 'Sign in to {{application.name}}: {{code}}',
+      content: '<p>Hi {{user.name}}, your code is <b>{{code}}</b>.</p>',
+    },
+    {
+      usageType: 'Generic',
+      subject: 'Your code is {{code}}',
+      content: 'Your code is {{code}}.',
+      contentType: 'text/plain',
+    },
+  ],
+} satisfies AwsSesConfig;
+
+/** The smallest valid config: credentials from the default chain, one Generic template. */
+export const minimalConfig = {
+  region: 'us-east-1',
+  emailAddress: 'noreply@example.com',
+  templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
+} satisfies AwsSesConfig;
+
+/**
+ * Configs as the official @logto/connector-aws-ses documents them: its README's field table and
+ * the defaults of its Console form. Every one must parse here unchanged.
+ */
+export const officialConfigs: Record<string, unknown> = {
+  'the form defaults of the official connector, filled in': {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    region: 'us-east-1',
+    emailAddress: 'Logto<noreply@logto.io>',
+    templates: [
+      ['SignIn', 'sign-in'],
+      ['Register', 'register'],
+      ['ForgotPassword', 'forgot-password'],
+      ['OrganizationInvitation', 'organization-invitation'],
+      ['Generic', 'generic'],
+      ['UserPermissionValidation', 'user-permission-validation'],
+      ['BindNewIdentifier', 'bind-new-identifier'],
+      ['MfaVerification', 'mfa-verification'],
+      ['BindMfa', 'bind-mfa'],
+    ].map(([usageType, slug]) => ({
+      usageType,
+      subject: `<${String(slug)}-template-subject>`,
+      content: `Your Logto ${String(slug)} verification code is {{code}}. The code will remain active for 10 minutes.`,
+    })),
+  },
+  'the README table with every optional field and the four required templates': {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    region: 'ap-southeast-2',
+    emailAddress: '<noreply@logto.io>',
+    emailAddressIdentityArn: 'arn:aws:ses:ap-southeast-2:123456789012:identity/logto.io',
+    feedbackForwardingEmailAddress: 'feedback@logto.io',
+    feedbackForwardingEmailAddressIdentityArn: 'arn:aws:ses:ap-southeast-2:123456789012:identity/logto.io',
+    configurationSetName: 'logto',
+    templates: ['Register', 'SignIn', 'ForgotPassword', 'Generic'].map((usageType) => ({
+      usageType,
+      subject: `Logto ${usageType}`,
+      content: `Your Logto verification code is {{code}}.`,
+    })),
+  },
+  'a config saved by the Console, optional fields left empty': {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    region: 'eu-central-1',
+    emailAddress: 'noreply@logto.io',
+    emailAddressIdentityArn: '',
+    feedbackForwardingEmailAddress: '',
+    feedbackForwardingEmailAddressIdentityArn: '',
+    configurationSetName: '',
+    templates: [{ usageType: 'Generic', subject: 'Code', content: '{{code}}' }],
+  },
+};
+
+/** A config holding the connector's own default templates (what a new Console form submits). */
+export const withDefaultTemplates = (config: Partial<AwsSesConfig> = {}): AwsSesConfig => ({
+  ...minimalConfig,
+  templates: defaultTemplates,
+  ...config,
+});
+
+/** A payload like the one Logto sends for a sign-in through the Experience API. */
+export const signInPayload = {
+  code: '123456',
+  locale: 'en',
+  application: { id: 'app1', name: 'Acme Portal', displayName: 'Acme' },
+  organization: { id: 'org1', name: 'Acme Corp', branding: {} },
+  user: { id: 'u1', name: 'Ada', username: 'ada', primaryEmail: 'ada@example.com' },
+};
+
+export const sendData = (
+  type: TemplateType = TemplateType.SignIn,
+  payload: SendMessageData['payload'] = signInPayload,
+  to = 'ada@example.com'
+): SendMessageData => ({ to, type, payload });
+
+/** A Logto per-language template lookup that knows only the given types. */
+export const i18nTemplates =
+  (templates: Partial<Record<TemplateType, EmailTemplateDetails>>): GetI18nEmailTemplate =>
+  async (type) =>
+    Promise.resolve(templates[type]);
+
+/** Creates the connector as Logto does: `getConfig` hands over the stored config. */
+export const connectorWith = async (config: unknown, getI18nEmailTemplate?: GetI18nEmailTemplate) =>
+  createConnector({
+    getConfig: async () => Promise.resolve(config),
+    ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
+  });
+
+/** Runs a promise that must reject and returns what it rejected with. */
+export const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> => {
+  try {
+    await promise;
+  } catch (error: unknown) {
+    return error;
+  }
+  throw new Error('Expected the promise to reject, but it resolved.');
+};

@@ -1,0 +1,32 @@
+import { defineConfig } from 'tsup';
+
+/**
+ * One self-contained ESM file at lib/index.js, the path Logto imports. Every runtime dependency
+ * is bundled (Logto does not install a connector's dependencies) except the two whose classes
+ * must be the host's own: @logto/connector-kit (ConnectorError) and zod (ZodError).
+ */
+export const hostProvided = ['@logto/connector-kit', 'zod'];
+
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  outDir: 'lib',
+  format: ['esm'],
+  platform: 'node',
+  target: 'node20',
+  dts: true,
+  clean: true,
+  sourcemap: false,
+  splitting: false,
+  treeshake: true,
+  external: hostProvided,
+  noExternal: [/^(?!@logto\/connector-kit$|zod$).*/],
+  esbuildOptions(options) {
+    // Prefer the ESM builds of the AWS SDK and its dependencies.
+    options.mainFields = ['module', 'main'];
+    options.legalComments = 'eof';
+  },
+  // Bundled CommonJS modules call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __connectorCreateRequire } from 'node:module';\nconst require = __connectorCreateRequire(import.meta.url);",
+  },
+});
