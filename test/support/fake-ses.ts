@@ -1,0 +1,398 @@
+/**
+ * A fake Amazon SES v2 endpoint on loopback, for fault injection, load tests and benchmarks.
+ *
+ * It speaks just enough of SES v2 `SendEmail` (`POST /v2/email/outbound-emails`, JSON in,
+ * `{"MessageId": "…"}` out, an `x-amzn-RequestId` header) for `@aws-sdk/client-sesv2` to accept
+ * its answers, and answers errors the way SES does: an HTTP status, an `x-amzn-ErrorType` header
+ * and a JSON body `{"message": "…"}`. It does not check signatures.
+ *
+ * Every request is recorded with its parsed body and its headers; credential-bearing headers
+ * (`authorization`, `x-amz-security-token`) are redacted when recorded, so nothing the fake keeps
+ * or prints can leak a secret.
+ *
+ * @example
+ * ```ts
+ * const fake = await startFakeSes();
+ * fake.plan(respond.serverError(503), 2); // the next two requests get a 503, then success
+ * const config = { ...myConfig, endpoint: fake.endpoint };
+ * // … send …
+ * expect(fake.requests).toHaveLength(3);
+ * expect(fake.accepted()).toHaveLength(1);
+ * await fake.close();
+ * ```
+ */
+import { randomUUID } from 'node:crypto';
+import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import { type AddressInfo, type Socket } from 'node:net';
+
+/** The path of SES v2 `SendEmail`. */
+export const sendEmailPath = '/v2/email/outbound-emails';
+
+/** What the fake does with one request. Build these with {@link respond}. */
+export type FakeSesAction =
+  /** Accept the message: 200 with a `MessageId`. */
+  | { kind: 'succeed'; delayMs?: number }
+  /**
+   * Answer like an SES service exception: `status`, `x-amzn-ErrorType: <name>` and a JSON body
+   * `{"message": message}`.
+   */
+  | { kind: 'sesError'; name: string; status: number; message: string; delayMs?: number }
+  /** Answer a bare 5xx (or any status) with a short JSON body and no error type header. */
+  | { kind: 'serverError'; status: number; delayMs?: number }
+  /** Read the request and never answer (until {@link FakeSes.close}). */
+  | { kind: 'hang' }
+  /** Reset the TCP connection (RST) without answering. */
+  | { kind: 'reset'; delayMs?: number };
+
+/** The kinds of {@link FakeSesAction}. */
+export type FakeSesOutcome = FakeSesAction['kind'];
+
+/** Builders for {@link FakeSesAction}s. */
+export const respond = {
+  /** Accept the message (optionally after `delayMs`). */
+  succeed: (delayMs?: number): FakeSesAction => ({ kind: 'succeed', ...(delayMs && { delayMs }) }),
+  /**
+   * An SES service exception, e.g. `respond.sesError('MessageRejected', 400, 'Email address is not verified.')`.
+   * @param status - the HTTP status SES uses for `name` (400 for most, 429 for throttling, 404 for NotFound, 403 for credentials).
+   */
+  sesError: (name: string, status: number, message: string, delayMs?: number): FakeSesAction => ({
+    kind: 'sesError',
+    name,
+    status,
+    message,
+    ...(delayMs && { delayMs }),
+  }),
+  /** A bare server error. @default 500 */
+  serverError: (status = 500, delayMs?: number): FakeSesAction => ({
+    kind: 'serverError',
+    status,
+    ...(delayMs && { delayMs }),
+  }),
+  /** Never answer. */
+  hang: (): FakeSesAction => ({ kind: 'hang' }),
+  /** Reset the connection (optionally after `delayMs`). */
+  reset: (delayMs?: number): FakeSesAction => ({ kind: 'reset', ...(delayMs && { delayMs }) }),
+  /** Wait `ms`, then do `then`. @default then: succeed */
+  delay: (ms: number, then: FakeSesAction = { kind: 'succeed' }): FakeSesAction =>
+    then.kind === 'hang' ? then : { ...then, delayMs: ms },
+} as const;
+
+/** The parts of an SES v2 `SendEmail` JSON body these tests read; anything else stays `unknown`. */
+export type SendEmailBody = {
+  FromEmailAddress?: string;
+  FromEmailAddressIdentityArn?: string;
+  Destination?: { ToAddresses?: string[]; CcAddresses?: string[]; BccAddresses?: string[] };
+  ReplyToAddresses?: string[];
+  FeedbackForwardingEmailAddress?: string;
+  FeedbackForwardingEmailAddressIdentityArn?: string;
+  ConfigurationSetName?: string;
+  EmailTags?: Array<{ Name: string; Value: string }>;
+  Content?: {
+    Simple?: {
+      Subject?: { Data?: string; Charset?: string };
+      Body?: { Html?: { Data?: string; Charset?: string }; Text?: { Data?: string; Charset?: string } };
+      Headers?: Array<{ Name: string; Value: string }>;
+    };
+    [other: string]: unknown;
+  };
+  [other: string]: unknown;
+};
+
+/** One request as the fake saw it. Holds no secret. */
+export type RecordedRequest = {
+  /** 1 for the first request the fake received, and so on. */
+  index: number;
+  method: string;
+  path: string;
+  /** Lower-cased header names; `authorization` and `x-amz-security-token` redacted. */
+  headers: Record<string, string>;
+  /** The access key ID and scope of the SigV4 `Authorization` header (`AKIA…/date/region/ses/aws4_request`). */
+  credentialScope?: string;
+  /** Whether the request carried an `x-amz-security-token` (a session token), without its value. */
+  hasSecurityToken: boolean;
+  /** The parsed JSON body, or `undefined` when it was not JSON (see {@link rawBodyLength}). */
+  body: SendEmailBody | undefined;
+  rawBodyLength: number;
+  /** What the fake did with it. */
+  outcome: FakeSesOutcome;
+  /** The `x-amzn-RequestId` the fake answered with (absent for `hang` and `reset`). */
+  requestId?: string;
+  /** The `MessageId` the fake answered with, for `succeed`. */
+  messageId?: string;
+};
+
+/** Options of {@link startFakeSes}. */
+export type FakeSesOptions = {
+  /**
+   * What to do when the plan is empty.
+   * @default respond.succeed()
+   */
+  defaultAction?: FakeSesAction;
+  /**
+   * Benchmark mode: answer every request at once with a success and do the least work possible
+   * (no body parsing, nothing recorded but {@link FakeSes.count}). Planned actions still apply.
+   * @default false
+   */
+  instant?: boolean;
+};
+
+/** A running fake SES endpoint. */
+export type FakeSes = {
+  /** `http://127.0.0.1:<port>`: use as the connector's `endpoint`. */
+  endpoint: string;
+  port: number;
+  /** Every request so far, oldest first (empty in instant mode). */
+  readonly requests: readonly RecordedRequest[];
+  /** How many requests arrived (in every mode). */
+  readonly count: number;
+  /** Requests answered with a `MessageId`: the messages "SES" accepted. */
+  accepted: () => RecordedRequest[];
+  /** The next `times` requests get `action`, after whatever is already planned. @default times 1 */
+  plan: (action: FakeSesAction, times?: number) => void;
+  /** Queues several actions, one request each, in order. */
+  planSequence: (...actions: FakeSesAction[]) => void;
+  /** How many planned actions are still waiting for a request. */
+  readonly pending: number;
+  /** Changes what happens when the plan is empty. */
+  setDefault: (action: FakeSesAction) => void;
+  /** Forgets recorded requests, the count and the plan (the default action stays). */
+  reset: () => void;
+  /** Open TCP connections now (the server's own count). */
+  openConnections: () => Promise<number>;
+  /** How many TCP connections were accepted since start. */
+  readonly connectionsAccepted: number;
+  /** Stops listening and destroys every socket, hung ones included. */
+  close: () => Promise<void>;
+};
+
+const redactedHeaders = new Set(['authorization', 'x-amz-security-token']);
+
+const recordHeaders = (headers: IncomingHttpHeaders): Record<string, string> => {
+  const recorded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) {
+      recorded[name] = redactedHeaders.has(name)
+        ? '[redacted]'
+        : Array.isArray(value)
+          ? value.join(', ')
+          : value;
+    }
+  }
+  return recorded;
+};
+
+const credentialScopeOf = (authorization: string | undefined): string | undefined =>
+  /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1];
+
+const parseBody = (raw: Buffer): SendEmailBody | undefined => {
+  try {
+    const parsed: unknown = JSON.parse(raw.toString('utf8'));
+    return typeof parsed === 'object' && parsed !== null ? (parsed as SendEmailBody) : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+const json = (response: ServerResponse, status: number, headers: Record<string, string>, body: unknown) => {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+};
+
+const instantBody = Buffer.from('{"MessageId":"fake-instant"}');
+const instantHeaders = {
+  'content-type': 'application/json',
+  'content-length': instantBody.length,
+  'x-amzn-requestid': 'fake-instant',
+};
+
+/**
+ * Starts a fake SES v2 endpoint on 127.0.0.1 at a free port. Stop it with {@link FakeSes.close}.
+ */
+export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSes> => {
+  let defaultAction: FakeSesAction = options.defaultAction ?? respond.succeed();
+  const instant = options.instant ?? false;
+  const queue: FakeSesAction[] = [];
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let count = 0;
+  let connectionsAccepted = 0;
+  let messageCounter = 0;
+
+  const perform = (action: FakeSesAction, request: IncomingMessage, response: ServerResponse) => {
+    const requestId = randomUUID();
+    switch (action.kind) {
+      case 'succeed': {
+        messageCounter += 1;
+        const messageId = `fake-${String(messageCounter).padStart(6, '0')}-${requestId}`;
+        json(response, 200, { 'x-amzn-requestid': requestId }, { MessageId: messageId });
+        return { requestId, messageId };
+      }
+      case 'sesError': {
+        json(
+          response,
+          action.status,
+          { 'x-amzn-requestid': requestId, 'x-amzn-errortype': action.name },
+          { message: action.message }
+        );
+        return { requestId };
+      }
+      case 'serverError': {
+        json(response, action.status, { 'x-amzn-requestid': requestId }, { message: 'Service unavailable' });
+        return { requestId };
+      }
+      case 'reset': {
+        request.socket.resetAndDestroy();
+        return {};
+      }
+      case 'hang': {
+        return {};
+      }
+    }
+  };
+
+  const later = (delayMs: number | undefined, run: () => void) => {
+    if (!delayMs) {
+      run();
+      return;
+    }
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run();
+    }, delayMs);
+    timers.add(timer);
+  };
+
+  const server = createServer((request, response) => {
+    count += 1;
+    const planned = queue.shift();
+    if (instant && !planned) {
+      request.on('end', () => {
+        response.writeHead(200, instantHeaders);
+        response.end(instantBody);
+      });
+      request.resume();
+      return;
+    }
+    const action = planned ?? defaultAction;
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const raw = Buffer.concat(chunks);
+      const credentialScope = credentialScopeOf(request.headers.authorization);
+      const record: RecordedRequest = {
+        index: count,
+        method: request.method ?? '',
+        path: request.url ?? '',
+        headers: recordHeaders(request.headers),
+        ...(credentialScope !== undefined && { credentialScope }),
+        hasSecurityToken: request.headers['x-amz-security-token'] !== undefined,
+        body: instant ? undefined : parseBody(raw),
+        rawBodyLength: raw.length,
+        outcome: action.kind,
+      };
+      if (!instant) {
+        requests.push(record);
+      }
+      later('delayMs' in action ? action.delayMs : undefined, () => {
+        if (response.destroyed || request.socket.destroyed) {
+          return;
+        }
+        const answered =
+          request.method === 'POST' && request.url?.split('?')[0] === sendEmailPath
+            ? perform(action, request, response)
+            : perform(
+                respond.sesError('UnknownOperationException', 404, 'Unknown operation'),
+                request,
+                response
+              );
+        if (answered.requestId) {
+          record.requestId = answered.requestId;
+        }
+        if (answered.messageId) {
+          record.messageId = answered.messageId;
+        }
+      });
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  server.on('connection', (socket) => {
+    connectionsAccepted += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    get requests() {
+      return requests;
+    },
+    get count() {
+      return count;
+    },
+    accepted: () => requests.filter((request) => request.messageId !== undefined),
+    plan: (action, times = 1) => {
+      for (let index = 0; index < times; index += 1) {
+        queue.push(action);
+      }
+    },
+    planSequence: (...actions) => {
+      queue.push(...actions);
+    },
+    get pending() {
+      return queue.length;
+    },
+    setDefault: (action) => {
+      defaultAction = action;
+    },
+    reset: () => {
+      queue.length = 0;
+      requests.length = 0;
+      count = 0;
+    },
+    openConnections: async () =>
+      new Promise<number>((resolve, reject) => {
+        server.getConnections((error, connections) => {
+          if (error) {
+            reject(error);
+          } else {
+            resolve(connections);
+          }
+        });
+      }),
+    get connectionsAccepted() {
+      return connectionsAccepted;
+    },
+    close: async () => {
+      for (const timer of timers) {
+        clearTimeout(timer);
+      }
+      timers.clear();
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
+      for (const socket of sockets) {
+        socket.destroy();
+      }
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+};
