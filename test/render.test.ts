@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+
+import {
+  compileTemplateText,
+  fillPlaceholders,
+  renderContent,
+  renderHeaderText,
+  textAlternativeOf,
+} from '../src/render.js';
+
+const fill = (template: string, payload: Record<string, unknown>, encode?: (value: string) => string) =>
+  fillPlaceholders(compileTemplateText(template), payload, encode);
+
+describe("placeholders follow Logto's semantics", () => {
+  it('fills {{code}}, {{link}} and {{locale}}', () => {
+    expect(
+      fill('{{code}} {{ link }} {{locale}}', { code: '123456', link: 'https://x.test', locale: 'fr' })
+    ).toBe('123456 https://x.test fr');
+  });
+
+  it('fills dotted paths', () => {
+    const payload = {
+      organization: { name: 'Acme' },
+      application: { displayName: 'Portal' },
+      user: { name: 'Ada' },
+      inviter: { name: 'Bob' },
+    };
+    expect(
+      fill('{{organization.name}}/{{application.displayName}}/{{user.name}}/{{inviter.name}}', payload)
+    ).toBe('Acme/Portal/Ada/Bob');
+  });
+
+  it('leaves a placeholder whose root is missing as written', () => {
+    expect(fill('Code {{ code }} for {{application.name}}', {})).toBe(
+      'Code {{ code }} for {{application.name}}'
+    );
+  });
+
+  it('turns a missing nested value into an empty string', () => {
+    expect(
+      fill('[{{application.name}}][{{user.profile.nickname}}]', { application: {}, user: { profile: null } })
+    ).toBe('[][]');
+  });
+
+  it('turns a null or undefined root value into an empty string', () => {
+    expect(fill('[{{link}}][{{code}}]', { link: null, code: undefined })).toBe('[][]');
+  });
+
+  it('stringifies numbers and booleans like Logto', () => {
+    expect(fill('{{n}} {{b}}', { n: 42, b: false })).toBe('42 false');
+  });
+
+  it('reads only own properties, so {{constructor}} and {{toString}} stay as written', () => {
+    expect(fill('{{constructor}} {{code.length}} {{toString}}', { code: '123' })).toBe(
+      '{{constructor}}  {{toString}}'
+    );
+  });
+
+  it('leaves other brace syntax alone', () => {
+    expect(fill('{{#if code}} {code} {{ code-1 }} {{}}', { code: 'x' })).toBe(
+      '{{#if code}} {code} {{ code-1 }} {{}}'
+    );
+  });
+
+  it('encodes only inserted values', () => {
+    expect(fill('<b>{{code}}</b>', { code: '<i>' }, (value) => value.toUpperCase())).toBe('<b><I></b>');
+  });
+});
+
+describe('renderContent for HTML templates', () => {
+  const template = {
+    subject: 'Hi {{user.name}}: {{code}}',
+    content:
+      '<h1>Code {{code}}</h1><p>Join <a href="{{link}}">{{organization.name}}</a></p><img src="logo.png" alt="logo">',
+    contentType: 'text/html' as const,
+  };
+  const payload = {
+    code: '123456',
+    link: 'https://x.test/?a=1&b="2"',
+    organization: { name: '<script>alert("x")</script> & Co' },
+    user: { name: 'Ada\r\nBcc: evil@example.com' },
+  };
+
+  it('HTML-escapes every inserted value, in text and attributes', () => {
+    const { html } = renderContent(template, payload);
+    expect(html).toBe(
+      '<h1>Code 123456</h1><p>Join <a href="https://x.test/?a=1&amp;b=&quot;2&quot;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Co</a></p><img src="logo.png" alt="logo">'
+    );
+  });
+
+  it('adds a readable plain-text part: no tags, links kept, headings not upper-cased, images dropped', () => {
+    const { text } = renderContent(template, payload);
+    expect(text).toBe('Code 123456\n\nJoin <script>alert("x")</script> & Co [https://x.test/?a=1&b="2"]');
+  });
+
+  it('keeps the subject on one line', () => {
+    expect(renderContent(template, payload).subject).toBe('Hi Ada Bcc: evil@example.com: 123456');
+  });
+
+  it('renders the same message twice from the cached compiled template', () => {
+    expect(renderContent(template, payload)).toEqual(renderContent(template, payload));
+  });
+});
+
+describe('renderContent for text/plain templates', () => {
+  it('sends text only, values verbatim', () => {
+    const rendered = renderContent(
+      { subject: 'S', content: 'Code: {{code}}\nFor <{{user.name}}>', contentType: 'text/plain' },
+      { code: '1', user: { name: '<b>Ada</b>' } }
+    );
+    expect(rendered).toEqual({ subject: 'S', text: 'Code: 1\nFor <<b>Ada</b>>' });
+    expect(rendered.html).toBeUndefined();
+  });
+});
+
+describe('textAlternativeOf', () => {
+  it('keeps a link whose text is its address once', () => {
+    expect(textAlternativeOf('<a href="https://x.test">https://x.test</a>')).toBe('https://x.test');
+  });
+
+  it('puts table cells on their own lines', () => {
+    expect(textAlternativeOf('<table><tr><td>Code</td><td>{{code}}</td></tr></table>')).toBe(
+      'Code\n\n{{code}}'
+    );
+  });
+
+  it('drops styles and the head', () => {
+    expect(
+      textAlternativeOf(
+        '<html><head><style>p{color:red}</style><title>T</title></head><body><p>Hi</p></body></html>'
+      )
+    ).toBe('Hi');
+  });
+});
+
+describe('renderHeaderText', () => {
+  it('strips control characters and trims', () => {
+    expect(renderHeaderText(' {{a}} ', { a: '\u0000x\ty\n' })).toBe('x y');
+  });
+});
