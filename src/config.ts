@@ -264,14 +264,75 @@ export const configGuard = z
     }
   });
 
-/** The config as an operator writes it (what the Console stores). */
-export type AwsSesConfig = z.input<typeof configGuard>;
+/** One email template of the config, as an operator writes it. */
+export type EmailTemplate = {
+  /** The Logto flow this template is for. */
+  usageType: UsageType;
+  /** The subject; placeholders such as `{{code}}` allowed. Line breaks are removed. */
+  subject: string;
+  /** The body; placeholders allowed. Values inserted into HTML are HTML-escaped. */
+  content: string;
+  /**
+   * `text/html` bodies also get a plain-text part generated from the HTML; `text/plain` bodies
+   * are sent as text only.
+   *
+   * @default 'text/html'
+   */
+  contentType?: 'text/html' | 'text/plain';
+};
+
+/**
+ * The connector config as an operator writes it (what the Console stores). The official
+ * connector's fields keep their names; empty strings count as absent.
+ *
+ * @example
+ * ```json
+ * { "region": "us-east-1", "emailAddress": "Logto <noreply@example.com>",
+ *   "templates": [{ "usageType": "Generic", "subject": "Your code", "content": "<p>{{code}}</p>" }] }
+ * ```
+ */
+export type AwsSesConfig = {
+  /**
+   * IAM access key ID. Leave it and {@link AwsSesConfig.accessKeySecret} out to use the AWS
+   * default credential chain (environment, shared files, ECS/EKS/EC2 roles).
+   *
+   * @default undefined (the default credential chain)
+   */
+  accessKeyId?: string;
+  /** The access key's secret; required when `accessKeyId` is set. @default undefined */
+  accessKeySecret?: string;
+  /** SES region code of the sender identity, such as `us-east-1`. */
+  region: string;
+  /**
+   * The From address, optionally with a display name: `noreply@example.com`,
+   * `Logto <noreply@example.com>`, `<noreply@example.com>`. Required to send unless every Logto
+   * template gives a `sendFrom` address.
+   *
+   * @default undefined
+   */
+  emailAddress?: string;
+  /** Sending authorization: the ARN of the From identity. @default undefined */
+  emailAddressIdentityArn?: string;
+  /** Where SES forwards bounces and complaints. @default undefined (the sender) */
+  feedbackForwardingEmailAddress?: string;
+  /** Sending authorization: the ARN of the feedback forwarding identity. @default undefined */
+  feedbackForwardingEmailAddressIdentityArn?: string;
+  /** An SES configuration set for every message. @default undefined */
+  configurationSetName?: string;
+  /** One template per usage type; a `Generic` one is required. */
+  templates: EmailTemplate[];
+  /** Reply-To: one address, a comma-separated list, or an array. @default undefined */
+  replyTo?: string | string[];
+  /** Overrides the SES URL (VPC endpoint, proxy, local emulator). @default the regional endpoint */
+  endpoint?: string;
+  /** The longest a send may take, retries included, 500–300000 ms. @default 10000 */
+  timeoutMs?: number;
+  /** Extra SES message tags for every message. @default undefined */
+  tags?: Record<string, string>;
+};
 
 /** The config after parsing: defaults applied, addresses parsed. */
 export type ParsedConfig = z.output<typeof configGuard>;
-
-/** One template as an operator writes it. */
-export type EmailTemplate = z.input<typeof templateGuard>;
 
 /** One template after parsing (`contentType` defaulted). */
 export type ParsedTemplate = z.output<typeof templateGuard>;

@@ -174,6 +174,7 @@ describe('the config guard rejects real mistakes with a clear message', () => {
       /^endpoint: endpoint must be an http:\/\/ or https:\/\/ URL/,
     ],
     ['an ftp endpoint', { endpoint: 'ftp://example.com' }, /^endpoint: endpoint must be an http/],
+    ['an endpoint that is plain text', { endpoint: 'the usual one' }, /^endpoint: endpoint must be an http/],
     [
       'an endpoint with credentials',
       { endpoint: 'https://user:pass@example.com' },

@@ -1,0 +1,123 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import {
+  cachedClientCount,
+  clearSesClients,
+  clientCacheSize,
+  connectionKey,
+  maxAttempts,
+  withSesClient,
+} from '../src/ses-client.js';
+import { accessKeyId, secret } from './fixtures.js';
+
+const settings = { region: 'us-east-1', accessKeyId, accessKeySecret: secret };
+
+const clientFor = async (connection: Parameters<typeof withSesClient>[0]) =>
+  withSesClient(connection, async (client) => Promise.resolve(client));
+
+afterEach(() => {
+  clearSesClients();
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+});
+
+describe('one client per connection settings', () => {
+  it('reuses the client for the same settings', async () => {
+    const first = await clientFor(settings);
+    const second = await clientFor({ ...settings });
+    expect(second).toBe(first);
+    expect(cachedClientCount()).toBe(1);
+  });
+
+  it.each([
+    ['region', { region: 'eu-west-1' }],
+    ['endpoint', { endpoint: 'http://127.0.0.1:8005' }],
+    ['access key ID', { accessKeyId: 'AKIAIOSFODNN7EXAMPLF' }],
+    ['secret', { accessKeySecret: `${secret}x` }],
+  ])('creates another client when the %s changes', async (_name, change) => {
+    const first = await clientFor(settings);
+    const second = await clientFor({ ...settings, ...change });
+    expect(second).not.toBe(first);
+    expect(cachedClientCount()).toBe(2);
+  });
+
+  it('keys the cache by a digest that does not contain the secret', () => {
+    const key = connectionKey(settings);
+    expect(key).toMatch(/^[\w-]{43}$/);
+    expect(key).not.toContain(secret);
+    expect(connectionKey({ ...settings })).toBe(key);
+  });
+});
+
+describe('eviction', () => {
+  it(`keeps at most ${clientCacheSize} clients and destroys the least recently used`, async () => {
+    const destroy = vi.spyOn(SESv2Client.prototype, 'destroy');
+    const clients = [];
+    for (let index = 0; index <= clientCacheSize; index += 1) {
+      clients.push(await clientFor({ ...settings, region: `eu-west-${index + 1}` }));
+    }
+    expect(cachedClientCount()).toBe(clientCacheSize);
+    expect(destroy).toHaveBeenCalledTimes(1);
+    expect(destroy.mock.contexts[0]).toBe(clients[0]);
+    // The evicted settings get a fresh client.
+    expect(await clientFor({ ...settings, region: 'eu-west-1' })).not.toBe(clients[0]);
+  });
+
+  it('destroys an evicted client only after its sends in flight have ended', async () => {
+    const destroy = vi.spyOn(SESv2Client.prototype, 'destroy');
+    let finish: () => void = () => undefined;
+    const inFlight = withSesClient(settings, async () => new Promise<void>((resolve) => (finish = resolve)));
+    for (let index = 0; index < clientCacheSize; index += 1) {
+      await clientFor({ ...settings, region: `ap-south-${index + 1}` });
+    }
+    expect(destroy).not.toHaveBeenCalled();
+    finish();
+    await inFlight;
+    expect(destroy).toHaveBeenCalledTimes(1);
+  });
+
+  it('destroys every client on clearSesClients', async () => {
+    const destroy = vi.spyOn(SESv2Client.prototype, 'destroy');
+    await clientFor(settings);
+    await clientFor({ ...settings, region: 'eu-west-3' });
+    clearSesClients();
+    expect(cachedClientCount()).toBe(0);
+    expect(destroy).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('client settings', () => {
+  it('uses static credentials when both keys are given', async () => {
+    const client = await clientFor(settings);
+    await expect(client.config.credentials()).resolves.toMatchObject({
+      accessKeyId,
+      secretAccessKey: secret,
+    });
+  });
+
+  it('uses the AWS default credential chain when no key is given', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'ASIAENVIRONMENTKEY01');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'from-the-environment');
+    vi.stubEnv('AWS_SESSION_TOKEN', 'session-token');
+    const client = await clientFor({ region: 'us-east-1' });
+    await expect(client.config.credentials()).resolves.toMatchObject({
+      accessKeyId: 'ASIAENVIRONMENTKEY01',
+      secretAccessKey: 'from-the-environment',
+      sessionToken: 'session-token',
+    });
+  });
+
+  it('sends to the endpoint override', async () => {
+    const client = await clientFor({ ...settings, endpoint: 'http://127.0.0.1:8005' });
+    const endpoint = await client.config.endpoint?.();
+    expect(endpoint).toMatchObject({ hostname: '127.0.0.1', port: 8005, protocol: 'http:' });
+  });
+
+  it("keeps the SDK's standard retry mode with three attempts", async () => {
+    const client = await clientFor(settings);
+    await expect(client.config.maxAttempts()).resolves.toBe(maxAttempts);
+    const strategy = await client.config.retryStrategy();
+    expect(strategy).toMatchObject({ mode: 'standard' });
+  });
+});
