@@ -1,0 +1,71 @@
+/**
+ * The local SES emulator (aws-ses-v2-local) on 127.0.0.1 at a free port, for the wire suites and
+ * the load script. Its store is module-level state: one emulator per process at a time.
+ */
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+import emulatorModule from 'aws-ses-v2-local';
+import libmime from 'libmime';
+
+/** One message as the emulator stores it (`GET /store`). */
+export type StoredEmail = {
+  messageId: string;
+  from: string;
+  replyTo: string[];
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+  headers?: Array<{ name: string; value: string }>;
+};
+
+export type Emulator = {
+  endpoint: string;
+  server: Server;
+  /** Everything stored so far, oldest first. */
+  emails: () => Promise<StoredEmail[]>;
+  /** Empties the store. */
+  clear: () => Promise<void>;
+  close: () => Promise<void>;
+};
+
+type StartEmulator = (config: { host: string; port: number }) => Promise<Server>;
+
+// A CommonJS module with `exports.default`: Node's ESM import gives the exports object as the
+// default, bundler-style interop (tsx) gives the function itself.
+const startFunction = (): StartEmulator => {
+  const imported: unknown = emulatorModule;
+  if (typeof imported === 'function') {
+    return imported as StartEmulator;
+  }
+  return (imported as { default: StartEmulator }).default;
+};
+
+/** Starts aws-ses-v2-local on 127.0.0.1, port 0. */
+export const startEmulator = async (): Promise<Emulator> => {
+  const server = await startFunction()({ host: '127.0.0.1', port: 0 });
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  return {
+    endpoint,
+    server,
+    emails: async () => {
+      const response = await fetch(`${endpoint}/store`);
+      const { emails } = (await response.json()) as { emails: StoredEmail[] };
+      return emails;
+    },
+    clear: async () => {
+      await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+    },
+    close: async () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+};
+
+/** Decodes RFC 2047 encoded words (`=?UTF-8?B?…?=`) in a header value, as a mail client does. */
+export const decodeHeader = (value: string): string => libmime.decodeWords(value);
