@@ -134,6 +134,11 @@ export type FakeSesOptions = {
    * @default false
    */
   instant?: boolean;
+  /**
+   * The port to listen on, e.g. to bring an endpoint back on the port of one that was closed.
+   * @default 0 (a free port)
+   */
+  port?: number;
 };
 
 /** A running fake SES endpoint. */
@@ -329,7 +334,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
