@@ -1,5 +1,7 @@
 import { defineConfig } from 'tsup';
 
+import { thirdPartyNotices } from './scripts/third-party-notices.js';
+
 /**
  * One self-contained ESM file at lib/index.js, the path Logto imports. Every runtime dependency
  * is bundled (Logto does not install a connector's dependencies) except the two whose classes
@@ -20,6 +22,8 @@ export default defineConfig({
   treeshake: true,
   external: hostProvided,
   noExternal: [/^(?!@logto\/connector-kit$|zod$).*/],
+  // lib/THIRD-PARTY-NOTICES.txt: the licences of every bundled package (the AWS SDK is Apache-2.0).
+  esbuildPlugins: [thirdPartyNotices()],
   esbuildOptions(options) {
     // Prefer the ESM builds of the AWS SDK and its dependencies.
     options.mainFields = ['module', 'main'];
