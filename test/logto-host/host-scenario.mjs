@@ -199,11 +199,22 @@ const scenarios = {
     assert.equal(rawMetadata.logo, svg('logo.svg'));
     assert.equal(rawMetadata.logoDark, svg('logo-dark.svg'));
     assert.equal(rawMetadata.readme, readFileSync(path.join(connectorDir, 'README.md'), 'utf8'));
-    // The factory must not call getConfig at load time: Logto passes notImplemented there.
+    // notImplemented (getConfig at load time) throws core's own ConnectorError: the CLI and core
+    // share one connector-kit, as in Logto's image.
     await assert.rejects(
       async () => cli.notImplemented(),
       (error) => error instanceof ConnectorError
     );
+    // How `logto connector add <spec>` rewrites what it is given, before `npm pack <spec>`.
+    const { normalizePackageName } = await importFile(
+      path.join(cliDir, 'lib', 'commands', 'connector', 'utils.js')
+    );
+    const specs = [
+      'connector-aws-ses',
+      'aws-ses',
+      '/srv/connector-aws-ses-1.0.0.tgz',
+      '/srv/aws-ses-1.0.0.tgz',
+    ];
     report({
       discovered: packages.map(({ name }) => name),
       loaded: factories.map(({ metadata }) => metadata.id),
@@ -213,6 +224,7 @@ const scenarios = {
       logoIsDataUrl: factory.metadata.logo.startsWith('data:image/svg+xml;base64,'),
       readmeStart: factory.metadata.readme.slice(0, 40),
       skipped: printed.filter((line) => line.includes('skip')),
+      addSpecs: Object.fromEntries(specs.map((spec) => [spec, normalizePackageName(spec)])),
     });
   },
 

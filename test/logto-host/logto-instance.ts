@@ -100,27 +100,20 @@ const packageDirFrom = async (fromDir: string, name: string): Promise<string> =>
 };
 
 /**
- * A Logto instance folder as the release's `logto connector add <tarball>` leaves it.
+ * An instance folder with what Logto core provides to connectors, and no connector yet.
  *
  * packages/core/node_modules links @logto/connector-kit to the copy the release's CLI resolves
  * (Logto's image is a pnpm workspace: core and cli share one linked kit), and zod likewise.
  * packages/core/build/host-modules.mjs stands for Logto core's own code: it imports the kit and
  * zod by bare name, so the scenarios get the classes core would get.
  */
-export const createInstance = async ({
-  release,
-  tarball,
-  parent,
-}: {
-  release: HostRelease;
-  tarball: string;
-  parent: string;
-}): Promise<string> => {
+const createBareInstance = async (release: HostRelease, parent: string, label: string): Promise<string> => {
   const cliDir = cliDirOf(release);
-  const instanceDir = await mkdtemp(join(parent, `logto-${release.cli}-`));
+  const instanceDir = await mkdtemp(join(parent, `logto-${release.cli}-${label}-`));
   const coreDir = join(instanceDir, 'packages', 'core');
   await mkdir(join(coreDir, 'node_modules', '@logto'), { recursive: true });
   await mkdir(join(coreDir, 'build'));
+  await mkdir(join(coreDir, 'connectors'));
   await writeFile(
     join(coreDir, 'package.json'),
     `${JSON.stringify({ name: '@logto/core', version: release.cli, private: true, type: 'module' }, null, 2)}\n`
@@ -135,11 +128,49 @@ export const createInstance = async ({
     join(coreDir, 'build', 'host-modules.mjs'),
     "export * as kit from '@logto/connector-kit';\nexport * as zod from 'zod';\n"
   );
-  // The documented install command, verbatim: logto connector add <absolute tarball> --path <instance>.
-  await run(node22, [join(cliDir, 'bin', 'logto.js'), 'connector', 'add', tarball, '--path', instanceDir], {
-    cwd: instanceDir,
-    env: hostEnvironment(instanceDir),
-  });
+  return instanceDir;
+};
+
+/** A Logto instance as the release's own `logto connector add <absolute tarball path>` leaves it. */
+export const createInstance = async ({
+  release,
+  tarball,
+  parent,
+}: {
+  release: HostRelease;
+  tarball: string;
+  parent: string;
+}): Promise<string> => {
+  const instanceDir = await createBareInstance(release, parent, 'cli');
+  // The README's command, verbatim: logto connector add <absolute tarball path> --path <instance>.
+  await run(
+    node22,
+    [join(cliDirOf(release), 'bin', 'logto.js'), 'connector', 'add', tarball, '--path', instanceDir],
+    {
+      cwd: instanceDir,
+      env: hostEnvironment(instanceDir),
+    }
+  );
+  return instanceDir;
+};
+
+/**
+ * A Logto instance with the package extracted by hand, as the README says for a copy by hand and
+ * for the Docker image's mount: mkdir connector-aws-ses, then tar -xzf … --strip-components=1.
+ */
+export const createInstanceByHand = async ({
+  release,
+  tarball,
+  parent,
+}: {
+  release: HostRelease;
+  tarball: string;
+  parent: string;
+}): Promise<string> => {
+  const instanceDir = await createBareInstance(release, parent, 'by-hand');
+  const target = join(instanceDir, 'packages', 'core', 'connectors', 'connector-aws-ses');
+  await mkdir(target);
+  await run('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
   return instanceDir;
 };
 

@@ -26,6 +26,7 @@ import {
   type ScenarioInput,
   cliDirOf,
   createInstance,
+  createInstanceByHand,
   createInstanceWithSecondKit,
   hostEnvironment,
   hostReleases,
@@ -56,6 +57,7 @@ let workDir: string;
 let tarballName: string;
 const instances = new Map<string, string>();
 let secondKitInstance: string;
+let byHandInstance: string;
 let emulator: Emulator | undefined;
 let fakes: FakeSes[] = [];
 let endpoints: ScenarioInput['endpoints'];
@@ -82,6 +84,11 @@ beforeAll(async () => {
     })
   );
   secondKitInstance = await createInstanceWithSecondKit(instances.get('1.43.0')!, workDir);
+  byHandInstance = await createInstanceByHand({
+    release: hostReleases.at(-1)!,
+    tarball: packed.tarball,
+    parent: workDir,
+  });
 
   emulator = await startEmulator();
   const rejecting = await startFakeSes({
@@ -155,6 +162,75 @@ const mailTo = async (recipient: string): Promise<StoredEmail[]> =>
 const recipientFor = (what: string, release: HostRelease, runtime: string) =>
   `${what}.${release.cli.replaceAll('.', '-')}.${runtime.replaceAll('.', '-')}@example.com`;
 
+/** Scenario 1: the folder as the instructions leave it, next to what core provides. */
+const checkLayout = (facts: Facts, release: HostRelease, runtime: string) => {
+  expect(tarballName).toMatch(/^connector-aws-ses-\d+\.\d+\.\d+\.tgz$/);
+  expect(facts.node).toBe(runtime);
+  expect(facts).toMatchObject({
+    coreModules: ['@logto/connector-kit', 'zod'],
+    hostKitVersion: release.kit,
+    hostZodVersion: expect.stringMatching(/^3\.24\./),
+    manifest: { name: 'connector-aws-ses', dependencies: { '@logto/connector-kit': expect.any(String) } },
+  });
+  expect(facts.connectorFiles).toEqual([
+    'CHANGELOG.md',
+    'LICENSE',
+    'README.md',
+    'lib',
+    'lib/THIRD-PARTY-NOTICES.txt',
+    'lib/index.d.ts',
+    'lib/index.js',
+    'logo-dark.svg',
+    'logo.svg',
+    'package.json',
+  ]);
+};
+
+/** Scenario 2: loaded, not skipped, metadata as the Console gets it. */
+const checkLoaded = (facts: Facts) => {
+  expect(facts).toMatchObject({
+    discovered: ['connector-aws-ses'],
+    loaded: ['amazon-ses'],
+    id: 'amazon-ses',
+    type: 'Email',
+    hasConfigGuard: true,
+    logoIsDataUrl: true,
+    readmeStart: expect.stringMatching(/^# connector-aws-ses/),
+    skipped: [],
+    // The CLI prefixes the last path fragment with connector- unless it has it (or starts with @).
+    addSpecs: {
+      'connector-aws-ses': 'connector-aws-ses',
+      'aws-ses': 'connector-aws-ses',
+      '/srv/connector-aws-ses-1.0.0.tgz': '/srv/connector-aws-ses-1.0.0.tgz',
+      '/srv/aws-ses-1.0.0.tgz': '/srv/connector-aws-ses-1.0.0.tgz',
+    },
+  });
+};
+
+/** Scenario 3: the Console's test email arrived, as configured. */
+const checkConsoleTest = async (facts: Facts, recipient: string) => {
+  // Json items parsed (tags {} stays: the Console does not deep-clean), empty fields dropped.
+  expect(facts.configKeys).toEqual([
+    'accessKeyId',
+    'accessKeySecret',
+    'emailAddress',
+    'endpoint',
+    'region',
+    'replyTo',
+    'tags',
+    'templates',
+    'timeoutMs',
+  ]);
+  const mail = await mailTo(recipient);
+  expect(mail).toHaveLength(1);
+  const [email] = mail;
+  expect(email?.subject).toBe('Your verification code is 000000');
+  expect(email?.body.html).toContain('000000');
+  expect(email?.body.text).toContain('000000');
+  expect(email?.from).toBe('"Logto Host Suite" <noreply@example.com>');
+  expect(email?.replyTo).toEqual(['"Support" <support@example.com>']);
+};
+
 describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
   const runtime = versionOf(bin);
 
@@ -162,66 +238,16 @@ describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
     const options = (what: string) => ({ release, recipient: recipientFor(what, release, runtime) });
 
     it('1. `logto connector add <absolute tarball>` leaves the package with no node_modules, next to core’s kit and zod', async () => {
-      const facts = await scenario(bin, 'layout', options('layout'));
-      expect(tarballName).toMatch(/^connector-aws-ses-\d+\.\d+\.\d+\.tgz$/);
-      expect(facts.node).toBe(runtime);
-      expect(facts).toMatchObject({
-        coreModules: ['@logto/connector-kit', 'zod'],
-        hostKitVersion: release.kit,
-        hostZodVersion: expect.stringMatching(/^3\.24\./),
-        manifest: { name: 'connector-aws-ses', dependencies: { '@logto/connector-kit': expect.any(String) } },
-      });
-      expect(facts.connectorFiles).toEqual([
-        'CHANGELOG.md',
-        'LICENSE',
-        'README.md',
-        'lib',
-        'lib/THIRD-PARTY-NOTICES.txt',
-        'lib/index.d.ts',
-        'lib/index.js',
-        'logo-dark.svg',
-        'logo.svg',
-        'package.json',
-      ]);
+      checkLayout(await scenario(bin, 'layout', options('layout')), release, runtime);
     });
 
     it("2. Logto's loader discovers and loads it with the kit version check on; metadata passes connectorMetadataGuard", async () => {
-      const facts = await scenario(bin, 'load', options('load'));
-      expect(facts).toMatchObject({
-        discovered: ['connector-aws-ses'],
-        loaded: ['amazon-ses'],
-        id: 'amazon-ses',
-        type: 'Email',
-        hasConfigGuard: true,
-        logoIsDataUrl: true,
-        readmeStart: expect.stringMatching(/^# connector-aws-ses/),
-        skipped: [],
-      });
+      checkLoaded(await scenario(bin, 'load', options('load')));
     });
 
     it('3. the Console\'s "Send test email" with the form\'s config reaches the emulator', async () => {
       const recipient = recipientFor('console-test', release, runtime);
-      const facts = await scenario(bin, 'console-test', { release, recipient });
-      // Json items parsed (tags {} stays: the Console does not deep-clean), empty fields dropped.
-      expect(facts.configKeys).toEqual([
-        'accessKeyId',
-        'accessKeySecret',
-        'emailAddress',
-        'endpoint',
-        'region',
-        'replyTo',
-        'tags',
-        'templates',
-        'timeoutMs',
-      ]);
-      const mail = await mailTo(recipient);
-      expect(mail).toHaveLength(1);
-      const [email] = mail;
-      expect(email?.subject).toBe('Your verification code is 000000');
-      expect(email?.body.html).toContain('000000');
-      expect(email?.body.text).toContain('000000');
-      expect(email?.from).toBe('"Logto Host Suite" <noreply@example.com>');
-      expect(email?.replyTo).toEqual(['"Support" <support@example.com>']);
+      await checkConsoleTest(await scenario(bin, 'console-test', { release, recipient }), recipient);
     });
 
     it('4. a sign-in code with the stored config from getConfig uses the SignIn template', async () => {
@@ -278,6 +304,28 @@ describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
         codeIsDefinedByHostKit: true,
         data: { sesErrorName: 'TooManyRequestsException', httpStatus: 429 },
       });
+    });
+  });
+
+  describe('copied by hand into Logto 1.43.0 (the layout of the Docker mount): tar -xzf … --strip-components=1', () => {
+    const release = hostReleases.at(-1)!;
+    const options = (what: string) => ({
+      release,
+      instanceDir: byHandInstance,
+      recipient: recipientFor(`by-hand-${what}`, release, runtime),
+    });
+
+    it('leaves the same folder as `logto connector add`', async () => {
+      checkLayout(await scenario(bin, 'layout', options('layout')), release, runtime);
+    });
+
+    it("is loaded by Logto's loader", async () => {
+      checkLoaded(await scenario(bin, 'load', options('load')));
+    });
+
+    it("sends the Console's test email", async () => {
+      const { recipient } = options('console-test');
+      await checkConsoleTest(await scenario(bin, 'console-test', options('console-test')), recipient);
     });
   });
 
