@@ -2,7 +2,7 @@
  * The local SES emulator (aws-ses-v2-local) on 127.0.0.1 at a free port, for the wire suites and
  * the load script. Its store is module-level state: one emulator per process at a time.
  */
-import { type Server } from 'node:http';
+import { type Server, request } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 import emulatorModule from 'aws-ses-v2-local';
@@ -41,6 +41,24 @@ const startFunction = (): StartEmulator => {
   return (imported as { default: StartEmulator }).default;
 };
 
+/**
+ * One request to the emulator's own API on a connection of its own that closes afterwards, so
+ * reading the store never adds a kept-alive socket to what a test or the load script counts.
+ */
+const call = async (url: string, method: 'GET' | 'POST'): Promise<string> =>
+  new Promise((resolve, reject) => {
+    const outgoing = request(url, { method, agent: false }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        resolve(Buffer.concat(chunks).toString('utf8'));
+      });
+      response.on('error', reject);
+    });
+    outgoing.on('error', reject);
+    outgoing.end();
+  });
+
 /** Starts aws-ses-v2-local on 127.0.0.1, port 0. */
 export const startEmulator = async (): Promise<Emulator> => {
   const server = await startFunction()({ host: '127.0.0.1', port: 0 });
@@ -50,12 +68,11 @@ export const startEmulator = async (): Promise<Emulator> => {
     endpoint,
     server,
     emails: async () => {
-      const response = await fetch(`${endpoint}/store`);
-      const { emails } = (await response.json()) as { emails: StoredEmail[] };
+      const { emails } = JSON.parse(await call(`${endpoint}/store`, 'GET')) as { emails: StoredEmail[] };
       return emails;
     },
     clear: async () => {
-      await fetch(`${endpoint}/clear-store`, { method: 'POST' });
+      await call(`${endpoint}/clear-store`, 'POST');
     },
     close: async () =>
       new Promise<void>((resolve) => {
