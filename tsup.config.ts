@@ -1,4 +1,6 @@
-import { defineConfig } from 'tsup';
+import { join } from 'node:path';
+
+import { type Options, defineConfig } from 'tsup';
 
 import { thirdPartyNotices } from './scripts/third-party-notices.js';
 
@@ -9,13 +11,26 @@ import { thirdPartyNotices } from './scripts/third-party-notices.js';
  */
 export const hostProvided = ['@logto/connector-kit', 'zod'];
 
+/**
+ * lib/cli.js (the `connector-aws-ses` command) keeps `import … from './index.js'` as it is: it
+ * loads lib/index.js at run time instead of bundling the connector a second time.
+ */
+const cliImportsTheConnector: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'cli-imports-the-connector',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/index\.js$/ }, ({ importer }) =>
+      importer.endsWith(join('src', 'cli.ts')) ? { path: './index.js', external: true } : undefined
+    );
+  },
+};
+
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', cli: 'src/cli.ts' },
   outDir: 'lib',
   format: ['esm'],
   platform: 'node',
   target: 'node20',
-  dts: true,
+  dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: false,
   splitting: false,
@@ -23,7 +38,7 @@ export default defineConfig({
   external: hostProvided,
   noExternal: [/^(?!@logto\/connector-kit$|zod$).*/],
   // lib/THIRD-PARTY-NOTICES.txt: the licences of every bundled package (the AWS SDK is Apache-2.0).
-  esbuildPlugins: [thirdPartyNotices()],
+  esbuildPlugins: [thirdPartyNotices(), cliImportsTheConnector],
   esbuildOptions(options) {
     // Prefer the ESM builds of the AWS SDK and its dependencies.
     options.mainFields = ['module', 'main'];

@@ -140,7 +140,7 @@ describe('the bundle judge', () => {
 });
 
 describe('the packed tarball', () => {
-  it('ships lib/, the logos, README, CHANGELOG, LICENSE and package.json, nothing else', async () => {
+  it('ships lib/ (the connector and the send-test command), the logos, README, CHANGELOG, LICENSE and package.json, nothing else', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], {
       cwd: repoRoot,
       maxBuffer: 16 * 1024 * 1024,
@@ -152,6 +152,7 @@ describe('the packed tarball', () => {
       'LICENSE',
       'README.md',
       'lib/THIRD-PARTY-NOTICES.txt',
+      'lib/cli.js',
       'lib/index.d.ts',
       'lib/index.js',
       'logo-dark.svg',

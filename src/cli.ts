@@ -1,0 +1,186 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+
+// Built as its own file that imports the connector from ./index.js at run time: the bundle is
+// shipped once, and the CLI sends exactly what Logto would load.
+import createConnector, { clearSesClients, parseConfig } from './index.js';
+
+/** Where the CLI writes; tests pass their own. */
+export type CliOutput = {
+  out: (line: string) => void;
+  err: (line: string) => void;
+};
+
+/* v8 ignore start -- process glue; test/cli.test.ts runs it by spawning the built lib/cli.js */
+const consoleOutput: CliOutput = {
+  out: (line) => {
+    process.stdout.write(`${line}\n`);
+  },
+  err: (line) => {
+    process.stderr.write(`${line}\n`);
+  },
+};
+/* v8 ignore stop */
+
+/** The code Logto's "Send test email" sends, and so does `send-test`. */
+export const testCode = '000000';
+
+const usageTypes = Object.values(TemplateType);
+
+export const usage = `Usage: connector-aws-ses send-test --config <file.json> --to <address> [--type <usage type>]
+
+Validates a connector config (the JSON the Admin Console stores) and sends one email through it,
+as the Console's "Send test email" does: the ${TemplateType.Generic} template with the code ${testCode}.
+
+  --config <file>   the connector config, a JSON file
+  --to <address>    the recipient
+  --type <type>     the template to use: ${usageTypes.join(', ')}
+                    (default ${TemplateType.Generic})
+  --help            this text
+
+Prints the SES MessageId and exits 0, or prints why the config or the send failed and exits 1.`;
+
+type ZodIssueLike = { path: Array<string | number>; message: string };
+
+const issuesOf = (data: unknown): ZodIssueLike[] => {
+  const issues: unknown =
+    typeof data === 'object' && data !== null ? (data as { issues?: unknown }).issues : undefined;
+  return Array.isArray(issues) ? (issues as ZodIssueLike[]) : [];
+};
+
+/** The sentence(s) an operator needs from a failure: SES's reason, or each config problem. */
+export const describeFailure = (error: unknown): string[] => {
+  if (!(error instanceof ConnectorError)) {
+    return [`Unexpected error: ${error instanceof Error ? error.message : String(error)}`];
+  }
+  const data: unknown = error.data;
+  if (error.code === ConnectorErrorCodes.InvalidConfig) {
+    const issues = issuesOf(data);
+    return [
+      'The config is invalid:',
+      ...issues.map(({ path, message }) => `  - ${path.length > 0 ? `${path.join('.')}: ` : ''}${message}`),
+    ];
+  }
+  const description: unknown =
+    typeof data === 'object' && data !== null
+      ? (data as { errorDescription?: unknown }).errorDescription
+      : undefined;
+  // JSON.stringify(undefined) is undefined.
+  const json = JSON.stringify(data) as string | undefined;
+  return [
+    `Failed (${error.code}): ${typeof description === 'string' ? description : (json ?? error.message)}`,
+  ];
+};
+
+const readConfigFile = async (path: string): Promise<unknown> => {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error: unknown) {
+    const code = (error as { code?: unknown }).code;
+    throw new Error(`Cannot read the config file ${path}${typeof code === 'string' ? ` (${code})` : ''}.`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error: unknown) {
+    throw new Error(`The config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+};
+
+const sendTest = async (
+  { config: configPath, to, type }: { config: string; to: string; type: TemplateType },
+  output: CliOutput
+): Promise<number> => {
+  let config: unknown;
+  try {
+    config = await readConfigFile(configPath);
+  } catch (error: unknown) {
+    output.err((error as Error).message);
+    return 1;
+  }
+  let region: string;
+  try {
+    region = parseConfig(config).region;
+  } catch (error: unknown) {
+    for (const line of describeFailure(error)) {
+      output.err(line);
+    }
+    return 1;
+  }
+  try {
+    const connector = await createConnector({ getConfig: () => Promise.resolve(config) });
+    const messageId: unknown = await connector.sendMessage({ to, type, payload: { code: testCode } }, config);
+    output.out(`Sent: MessageId ${String(messageId)} (${type} email to ${to}, SES region ${region}).`);
+    return 0;
+  } catch (error: unknown) {
+    for (const line of describeFailure(error)) {
+      output.err(line);
+    }
+    return 1;
+  } finally {
+    clearSesClients();
+  }
+};
+
+/**
+ * The `connector-aws-ses` command. Returns the exit code: 0 when the email was sent (or help was
+ * asked for), 1 otherwise.
+ */
+export const runCli = async (args: readonly string[], output: CliOutput = consoleOutput): Promise<number> => {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        config: { type: 'string', short: 'c' },
+        to: { type: 'string', short: 't' },
+        type: { type: 'string', default: TemplateType.Generic },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error: unknown) {
+    output.err(`${(error as Error).message}\n\n${usage}`);
+    return 1;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    output.out(usage);
+    return 0;
+  }
+  const [command, ...extra] = positionals;
+  const type = usageTypes.find((candidate) => candidate === values.type);
+  const problems = [
+    ...(command === 'send-test' ? [] : [command ? `Unknown command "${command}".` : 'No command given.']),
+    ...(extra.length > 0 ? [`Unexpected argument "${extra.join(' ')}".`] : []),
+    ...(values.config ? [] : ['--config is required.']),
+    ...(values.to?.trim() ? [] : ['--to is required.']),
+    ...(type ? [] : [`--type must be one of ${usageTypes.join(', ')}.`]),
+  ];
+  if (problems.length > 0 || !values.config || !values.to || !type) {
+    output.err(`${problems.join('\n')}\n\n${usage}`);
+    return 1;
+  }
+  return sendTest({ config: values.config, to: values.to.trim(), type }, output);
+};
+
+/* v8 ignore start -- the process entry, run by test/cli.test.ts through the built lib/cli.js */
+const isMain = (): boolean => {
+  const script = process.argv[1];
+  try {
+    return script !== undefined && realpathSync(script) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+};
+
+if (isMain()) {
+  process.exitCode = await runCli(process.argv.slice(2));
+}
+/* v8 ignore stop */

@@ -1,0 +1,318 @@
+/**
+ * The `connector-aws-ses send-test` command: in process (src/cli.ts), and as shipped (the built
+ * lib/cli.js, spawned the way npx runs it) against the local SES emulator, the fake SES, a closed
+ * port and broken config files.
+ */
+import { execFile } from 'node:child_process';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { type CliOutput, describeFailure, runCli, testCode, usage } from '../src/cli.js';
+import { accessKeyId, secret } from './fixtures.js';
+import { type FakeSes, respond, startFakeSes } from './support/fake-ses.js';
+import { type Emulator, startEmulator } from './wire/emulator.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  bin?: Record<string, string>;
+};
+const builtCli = join(root, 'lib', 'cli.js');
+
+let emulator: Emulator;
+let fake: FakeSes;
+let folder: string;
+let closedPort: number;
+
+const configFor = (endpoint: string) => ({
+  region: 'eu-west-1',
+  emailAddress: 'Logto <noreply@example.com>',
+  accessKeyId,
+  accessKeySecret: secret,
+  endpoint,
+  timeoutMs: 3000,
+  templates: [
+    { usageType: 'Generic', subject: 'Generic code {{code}}', content: '<p>Your code is {{code}}</p>' },
+    { usageType: 'SignIn', subject: 'Sign-in code {{code}}', content: '<p>Sign in with {{code}}</p>' },
+  ],
+});
+
+const writeConfig = async (name: string, content: unknown): Promise<string> => {
+  const path = join(folder, name);
+  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+};
+
+const capture = (): CliOutput & { stdout: string[]; stderr: string[] } => {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line) };
+};
+
+const freePortThenClosed = async (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  fake = await startFakeSes();
+  folder = await mkdtemp(join(tmpdir(), 'cli-test-'));
+  closedPort = await freePortThenClosed();
+});
+
+beforeEach(async () => {
+  await emulator.clear();
+  fake.reset();
+  fake.setDefault(respond.succeed());
+});
+
+afterAll(async () => {
+  await emulator.close();
+  await fake.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('send-test, in process', () => {
+  it('sends the Generic template with the code 000000 and prints the MessageId', async () => {
+    const config = await writeConfig('ok.json', configFor(emulator.endpoint));
+    const output = capture();
+
+    const code = await runCli(['send-test', '--config', config, '--to', 'me@example.com'], output);
+
+    expect(code).toBe(0);
+    const emails = await emulator.emails();
+    expect(emails).toHaveLength(1);
+    const [email] = emails;
+    expect(email?.subject).toBe(`Generic code ${testCode}`);
+    expect(email?.destination.to).toEqual(['me@example.com']);
+    expect(output.stdout).toEqual([
+      `Sent: MessageId ${email?.messageId ?? '?'} (Generic email to me@example.com, SES region eu-west-1).`,
+    ]);
+    expect(output.stderr).toEqual([]);
+  });
+
+  it('uses the template of --type', async () => {
+    const config = await writeConfig('ok.json', configFor(emulator.endpoint));
+    const output = capture();
+
+    const code = await runCli(
+      ['send-test', '-c', config, '-t', 'me@example.com', '--type', 'SignIn'],
+      output
+    );
+
+    expect(code).toBe(0);
+    expect((await emulator.emails()).map(({ subject }) => subject)).toEqual([`Sign-in code ${testCode}`]);
+  });
+
+  it("prints SES's reason as the connector's sentence and exits 1 when SES refuses", async () => {
+    fake.plan(
+      respond.sesError(
+        'MessageRejected',
+        400,
+        'Email address is not verified. The following identities failed the check in region EU-WEST-1: noreply@example.com'
+      )
+    );
+    const config = await writeConfig('fake.json', configFor(fake.endpoint));
+    const output = capture();
+
+    const code = await runCli(['send-test', '--config', config, '--to', 'me@example.com'], output);
+
+    expect(code).toBe(1);
+    expect(output.stdout).toEqual([]);
+    expect(output.stderr).toHaveLength(1);
+    expect(output.stderr[0]).toMatch(/^Failed \(general\): Amazon SES rejected the message in eu-west-1\./);
+    expect(output.stderr[0]).toContain('Email address is not verified');
+    expect(output.stderr.join('\n')).not.toContain(secret);
+  });
+
+  it('says the connection was refused and exits 1 when nothing listens at the endpoint', async () => {
+    const config = await writeConfig('closed.json', configFor(`http://127.0.0.1:${closedPort}`));
+    const output = capture();
+
+    const code = await runCli(['send-test', '--config', config, '--to', 'me@example.com'], output);
+
+    expect(code).toBe(1);
+    expect(output.stderr.join('\n')).toContain(`The connection to 127.0.0.1:${closedPort} was refused`);
+  });
+
+  it('lists every config problem, field by field, without sending', async () => {
+    const config = await writeConfig('bad.json', {
+      ...configFor(fake.endpoint),
+      region: 'US East',
+      emailAddress: 'not an address',
+      templates: [],
+    });
+    const output = capture();
+
+    const code = await runCli(['send-test', '--config', config, '--to', 'me@example.com'], output);
+
+    expect(code).toBe(1);
+    expect(output.stderr[0]).toBe('The config is invalid:');
+    expect(output.stderr).toContainEqual(
+      expect.stringMatching(/^ {2}- region: Region must be a region code/)
+    );
+    expect(output.stderr).toContainEqual(
+      expect.stringMatching(/^ {2}- emailAddress: emailAddress must be an email/)
+    );
+    expect(output.stderr).toContainEqual(
+      expect.stringMatching(/^ {2}- templates: templates needs a Generic template/)
+    );
+    expect(output.stderr.join('\n')).not.toContain(secret);
+    expect(fake.count).toBe(0);
+  });
+
+  it('names a missing config file and a file that is not JSON', async () => {
+    const missing = capture();
+    expect(
+      await runCli(['send-test', '--config', join(folder, 'nope.json'), '--to', 'a@example.com'], missing)
+    ).toBe(1);
+    expect(missing.stderr).toEqual([`Cannot read the config file ${join(folder, 'nope.json')} (ENOENT).`]);
+
+    const notJson = capture();
+    const path = await writeConfig('broken.json', '{ "region": ');
+    expect(await runCli(['send-test', '--config', path, '--to', 'a@example.com'], notJson)).toBe(1);
+    expect(notJson.stderr[0]).toMatch(new RegExp(`^The config file ${path} is not valid JSON: `));
+  });
+
+  it.each([
+    [[], 'No command given.'],
+    [['send'], 'Unknown command "send".'],
+    [['send-test', 'extra', '--config', 'x.json', '--to', 'a@example.com'], 'Unexpected argument "extra".'],
+    [['send-test', '--to', 'a@example.com'], '--config is required.'],
+    [['send-test', '--config', 'x.json'], '--to is required.'],
+    [
+      ['send-test', '--config', 'x.json', '--to', 'a@example.com', '--type', 'Login'],
+      '--type must be one of SignIn',
+    ],
+    [['send-test', '--config'], "Option '-c, --config <value>' argument missing"],
+    [['send-test', '--verbose'], "Unknown option '--verbose'"],
+  ])('refuses %j with the usage and exit code 1', async (args, problem) => {
+    const output = capture();
+
+    expect(await runCli(args, output)).toBe(1);
+
+    expect(output.stderr.join('\n')).toContain(problem);
+    expect(output.stderr.join('\n')).toContain(usage);
+    expect(fake.count).toBe(0);
+  });
+
+  it('prints the usage and exits 0 for --help', async () => {
+    const output = capture();
+    expect(await runCli(['--help'], output)).toBe(0);
+    expect(output.stdout).toEqual([usage]);
+  });
+});
+
+describe('failure sentences', () => {
+  it('uses the errorDescription, else the data, else the message', () => {
+    expect(
+      describeFailure(new ConnectorError(ConnectorErrorCodes.General, { errorDescription: 'SES said no.' }))
+    ).toEqual(['Failed (general): SES said no.']);
+    expect(describeFailure(new ConnectorError(ConnectorErrorCodes.RateLimitExceeded, 'slow down'))).toEqual([
+      'Failed (rate_limit_exceeded): {"message":"slow down"}',
+    ]);
+    expect(describeFailure(new ConnectorError(ConnectorErrorCodes.NotImplemented))).toEqual([
+      'Failed (not_implemented): ConnectorError: not_implemented',
+    ]);
+  });
+
+  it('says when an error is not a connector error at all', () => {
+    expect(describeFailure(new TypeError('boom'))).toEqual(['Unexpected error: boom']);
+    expect(describeFailure('text')).toEqual(['Unexpected error: text']);
+  });
+
+  it('lists an invalid config without issues as just the heading', () => {
+    expect(describeFailure(new ConnectorError(ConnectorErrorCodes.InvalidConfig))).toEqual([
+      'The config is invalid:',
+    ]);
+  });
+});
+
+type Run = { code: number | null; stdout: string; stderr: string };
+
+const runBuilt = async (args: string[]): Promise<Run> =>
+  new Promise((resolve) => {
+    // The bin file itself, as npx runs it: through its #! line.
+    execFile(builtCli, args, { timeout: 20_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+
+describe('the shipped command (lib/cli.js)', () => {
+  beforeAll(() => {
+    if (!existsSync(builtCli)) {
+      throw new Error('lib/cli.js is missing: run `npm run build` before these tests.');
+    }
+  });
+
+  it('is the package\'s "connector-aws-ses" bin, executable, with a node #! line', () => {
+    expect(manifest.bin?.['connector-aws-ses']).toMatch(/^(?:\.\/)?lib\/cli\.js$/);
+    expect(readFileSync(builtCli, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+    expect(() => {
+      accessSync(builtCli, constants.X_OK);
+    }).not.toThrow();
+  });
+
+  it('imports the connector from ./index.js instead of bundling it again', () => {
+    const source = readFileSync(builtCli, 'utf8');
+    expect(source).toMatch(/from ["']\.\/index\.js["']/);
+    expect(source.length).toBeLessThan(20_000);
+  });
+
+  it('sends through the local SES emulator: MessageId on stdout, exit 0', async () => {
+    const config = await writeConfig('ok.json', configFor(emulator.endpoint));
+
+    const run = await runBuilt([
+      'send-test',
+      '--config',
+      config,
+      '--to',
+      'ops@example.com',
+      '--type',
+      'SignIn',
+    ]);
+
+    const emails = await emulator.emails();
+    expect(emails).toHaveLength(1);
+    expect(run).toEqual({
+      code: 0,
+      stdout: `Sent: MessageId ${emails[0]?.messageId ?? '?'} (SignIn email to ops@example.com, SES region eu-west-1).\n`,
+      stderr: '',
+    });
+    expect(emails[0]?.subject).toBe(`Sign-in code ${testCode}`);
+  });
+
+  it('exits 1 with the refused-connection sentence on stderr for a closed port', async () => {
+    const config = await writeConfig('closed.json', configFor(`http://127.0.0.1:${closedPort}`));
+
+    const run = await runBuilt(['send-test', '--config', config, '--to', 'ops@example.com']);
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`Failed (general): The connection to 127.0.0.1:${closedPort} was refused`);
+    expect(run.stderr).not.toContain(secret);
+  });
+
+  it('exits 1 and lists the problems of a bad config', async () => {
+    const config = await writeConfig('bad.json', { ...configFor(emulator.endpoint), region: 'Frankfurt' });
+
+    const run = await runBuilt(['send-test', '--config', config, '--to', 'ops@example.com']);
+
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/^The config is invalid:\n {2}- region: Region must be a region code/);
+    expect(run.stderr).not.toContain(secret);
+    expect(await emulator.emails()).toEqual([]);
+  });
+});
