@@ -166,13 +166,15 @@ const scenarios = {
         : [entry]
     );
     assert.deepEqual(coreModules.sort(), ['@logto/connector-kit', 'zod']);
-    // No node_modules above the instance either: a bare import from the connector can only
-    // reach what packages/core/node_modules holds.
-    for (let dir = instanceDir; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-      assert.ok(
-        !existsSync(path.join(path.dirname(dir), 'node_modules')),
-        `${path.dirname(dir)} has a node_modules`
-      );
+    // No node_modules elsewhere on the way up either (connectors/, packages/, the instance and
+    // every folder above it): a bare import from the connector reaches only core's.
+    for (let dir = connectorsDir; ; dir = path.dirname(dir)) {
+      if (dir !== coreDir) {
+        assert.ok(!existsSync(path.join(dir, 'node_modules')), `${dir} has a node_modules`);
+      }
+      if (dir === path.dirname(dir)) {
+        break;
+      }
     }
     const fromConnector = createRequire(path.join(connectorDir, 'package.json'));
     assert.throws(() => fromConnector.resolve('@aws-sdk/client-sesv2'), { code: 'MODULE_NOT_FOUND' });
