@@ -7,7 +7,8 @@ import {
   type SendMessageFunction,
 } from '@logto/connector-kit';
 
-import { type ParsedConfig, parseConfig } from './config.js';
+import { type ParsedConfig } from './config.js';
+import { parseConfigCached } from './config-cache.js';
 import { type SendContext, SendTimeoutError, toConnectorError } from './errors.js';
 import { toSendEmailInput } from './message.js';
 import { connectorId } from './metadata.js';
@@ -76,7 +77,7 @@ export const createSendMessage =
     getI18nEmailTemplate?: GetI18nEmailTemplate | undefined;
   }): SendMessageFunction =>
   async (data, inputConfig) => {
-    const config = parseConfig(inputConfig ?? (await readConfig(getConfig)));
+    const config = parseConfigCached(inputConfig ?? (await readConfig(getConfig)));
     const { to, type } = data;
     // Logto always sends a payload; a hand-written caller may not.
     const payload: Record<string, unknown> = (data as Partial<typeof data>).payload ?? {};
@@ -88,10 +89,10 @@ export const createSendMessage =
       ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
     });
     const input = toSendEmailInput({ config, template, payload, to, type });
-    const context = sendContextOf(config);
     try {
       return await withSesClient(config, async (client) => sendWithin(client, input, config.timeoutMs));
     } catch (error: unknown) {
-      throw toConnectorError(error, context);
+      // Built only when needed: a successful send never pays for it.
+      throw toConnectorError(error, sendContextOf(config));
     }
   };
