@@ -274,7 +274,7 @@ describe('transient faults the SDK retries away', () => {
   });
 
   it('waits for a slow answer that comes within timeoutMs', async () => {
-    stored = configFor(fake.endpoint, { timeoutMs: 1000 });
+    stored = configFor(fake.endpoint, { timeoutMs: 3000 });
     fake.plan(respond.delay(300));
     const started = performance.now();
     await send();
