@@ -5,7 +5,13 @@ import { LRUCache } from 'lru-cache';
 import { stripControlCharacters } from './mailbox.js';
 
 /** A `{{ path }}` placeholder as written in a template. */
-type Placeholder = { written: string; root: string; path: readonly string[] };
+type Placeholder = {
+  written: string;
+  root: string;
+  path: readonly string[];
+  /** True inside an HTML tag outside quotes (`<td width={{x}}>`), where a space starts a new attribute. */
+  inBareTag?: boolean;
+};
 
 /** A template split once into literal text and placeholders, so each send only joins strings. */
 export type CompiledText = ReadonlyArray<string | Placeholder>;
@@ -32,17 +38,77 @@ const placeholderPattern = /{{\s*([\w.]+)\s*}}/g;
 
 const compiledCacheSize = 256;
 
-/** Splits a template into literal text and placeholders. */
-export const compileTemplateText = (template: string): CompiledText => {
+type HtmlState = 'text' | 'tag' | 'double-quoted' | 'single-quoted' | 'comment';
+
+/**
+ * Where HTML markup puts each offset: in text, in a tag outside quotes, in a quoted attribute
+ * value, or in a comment. Enough to tell which placeholders sit in a bare tag context.
+ */
+const htmlStatesAt = (html: string, offsets: readonly number[]): HtmlState[] => {
+  const states: HtmlState[] = [];
+  let state: HtmlState = 'text';
+  let next = 0;
+  for (let index = 0; index <= html.length && next < offsets.length; index += 1) {
+    while (offsets[next] === index) {
+      states.push(state);
+      next += 1;
+    }
+    const character = html[index];
+    if (state === 'text' && character === '<') {
+      if (html.startsWith('<!--', index)) {
+        state = 'comment';
+        index += 3;
+      } else if (/[a-z/]/i.test(html[index + 1] ?? '')) {
+        state = 'tag';
+      }
+    } else if (state === 'comment' && html.startsWith('-->', index)) {
+      state = 'text';
+      index += 2;
+    } else if (state === 'tag') {
+      state =
+        character === '"'
+          ? 'double-quoted'
+          : character === "'"
+            ? 'single-quoted'
+            : character === '>'
+              ? 'text'
+              : 'tag';
+    } else if (
+      (state === 'double-quoted' && character === '"') ||
+      (state === 'single-quoted' && character === "'")
+    ) {
+      state = 'tag';
+    }
+  }
+  return states;
+};
+
+/**
+ * Splits a template into literal text and placeholders. With `html`, placeholders inside a tag
+ * but outside quotes are marked, so their values get the strictest escaping.
+ */
+export const compileTemplateText = (template: string, { html = false } = {}): CompiledText => {
   const segments: Array<string | Placeholder> = [];
+  const matches = [...template.matchAll(placeholderPattern)];
+  const states = html
+    ? htmlStatesAt(
+        template,
+        matches.map((match) => match.index)
+      )
+    : [];
   let last = 0;
-  for (const match of template.matchAll(placeholderPattern)) {
+  for (const [position, match] of matches.entries()) {
     const [written, key = ''] = match;
     if (match.index > last) {
       segments.push(template.slice(last, match.index));
     }
     const path = key.split('.');
-    segments.push({ written, root: path[0] ?? '', path });
+    segments.push({
+      written,
+      root: path[0] ?? '',
+      path,
+      ...(states[position] === 'tag' && { inBareTag: true }),
+    });
     last = match.index + written.length;
   }
   if (last < template.length) {
@@ -65,6 +131,19 @@ const lookUp = (payload: Record<string, unknown>, path: readonly string[]): unkn
 const asIs = (text: string): string => text;
 
 /**
+ * HTML escaping for one placeholder: `&<>"'` in text and quoted attributes; in a bare tag
+ * context every character but letters and digits becomes a character reference, so a space or
+ * `=` in a value cannot start a new attribute.
+ */
+export const escapeForHtml = (value: string, placeholder: { inBareTag?: boolean }): string =>
+  placeholder.inBareTag
+    ? value.replaceAll(
+        /[^\p{L}\p{N}]/gu,
+        (character) => `&#x${(character.codePointAt(0) ?? 0).toString(16)};`
+      )
+    : escapeHtml(value);
+
+/**
  * Fills the placeholders of a compiled template with Logto's semantics: a placeholder whose root
  * key is not in the payload stays as written; a missing nested value becomes `''`. Only the
  * payload's own properties count (`{{constructor}}` stays as written). Each inserted value goes
@@ -73,7 +152,7 @@ const asIs = (text: string): string => text;
 export const fillPlaceholders = (
   compiled: CompiledText,
   payload: Record<string, unknown>,
-  encode: (value: string) => string = asIs
+  encode: (value: string, placeholder: Placeholder) => string = asIs
 ): string => {
   let result = '';
   for (const segment of compiled) {
@@ -83,7 +162,7 @@ export const fillPlaceholders = (
       const value = lookUp(payload, segment.path);
       // Logto's own stringification, objects included, so templates behave as in other connectors.
       // eslint-disable-next-line @typescript-eslint/no-base-to-string
-      result += encode(String(value ?? ''));
+      result += encode(String(value ?? ''), segment);
     } else {
       result += segment.written;
     }
@@ -112,30 +191,16 @@ const textAlternativeOptions: HtmlToTextOptions = {
  */
 export const textAlternativeOf = (html: string): string => convert(html, textAlternativeOptions);
 
-const compiledTexts = new LRUCache<string, CompiledText>({ max: compiledCacheSize });
-const compiledAlternatives = new LRUCache<string, CompiledText>({ max: compiledCacheSize });
+const compiledCache = (compile: (template: string) => CompiledText) =>
+  new LRUCache<string, CompiledText>({ max: compiledCacheSize, memoMethod: compile });
 
-const compiledText = (template: string): CompiledText => {
-  let compiled = compiledTexts.get(template);
-  if (!compiled) {
-    compiled = compileTemplateText(template);
-    compiledTexts.set(template, compiled);
-  }
-  return compiled;
-};
-
-const compiledAlternative = (html: string): CompiledText => {
-  let compiled = compiledAlternatives.get(html);
-  if (!compiled) {
-    compiled = compileTemplateText(textAlternativeOf(html));
-    compiledAlternatives.set(html, compiled);
-  }
-  return compiled;
-};
+const compiledTexts = compiledCache((template) => compileTemplateText(template));
+const compiledHtml = compiledCache((html) => compileTemplateText(html, { html: true }));
+const compiledAlternatives = compiledCache((html) => compileTemplateText(textAlternativeOf(html)));
 
 /** Fills a plain-text template used in a header (subject, display name): no control characters. */
 export const renderHeaderText = (template: string, payload: Record<string, unknown>): string =>
-  stripControlCharacters(fillPlaceholders(compiledText(template), payload)).trim();
+  stripControlCharacters(fillPlaceholders(compiledTexts.memo(template), payload)).trim();
 
 /**
  * Renders a template's subject and body for one send. Values inserted into HTML are
@@ -148,11 +213,11 @@ export const renderContent = (
 ): RenderedContent => {
   const subject = renderHeaderText(template.subject, payload);
   if (template.contentType === 'text/plain') {
-    return { subject, text: fillPlaceholders(compiledText(template.content), payload) };
+    return { subject, text: fillPlaceholders(compiledTexts.memo(template.content), payload) };
   }
   return {
     subject,
-    html: fillPlaceholders(compiledText(template.content), payload, escapeHtml),
-    text: fillPlaceholders(compiledAlternative(template.content), payload),
+    html: fillPlaceholders(compiledHtml.memo(template.content), payload, escapeForHtml),
+    text: fillPlaceholders(compiledAlternatives.memo(template.content), payload),
   };
 };

@@ -102,6 +102,33 @@ describe('renderContent for HTML templates', () => {
   });
 });
 
+describe('placeholders inside HTML tags', () => {
+  const render = (content: string, value: string) =>
+    renderContent({ subject: 's', content, contentType: 'text/html' }, { v: value }).html;
+
+  it('cannot add an attribute through an unquoted attribute value', () => {
+    expect(render('<td width={{v}}>x</td>', 'x onclick=alert(1)')).toBe(
+      '<td width=x&#x20;onclick&#x3d;alert&#x28;1&#x29;>x</td>'
+    );
+  });
+
+  it('escapes quoted attribute values and text with the usual five entities', () => {
+    expect(render('<a title="{{v}}" href=\'{{v}}\'>{{v}}</a>', `a b"'<>&`)).toBe(
+      '<a title="a b&quot;&#39;&lt;&gt;&amp;" href=\'a b&quot;&#39;&lt;&gt;&amp;\'>a b&quot;&#39;&lt;&gt;&amp;</a>'
+    );
+  });
+
+  it('keeps letters and digits of every script readable in a bare tag context', () => {
+    expect(render('<td class={{v}}>', 'Größe名前7')).toBe('<td class=Größe名前7>');
+  });
+
+  it('treats comments, a lone < and closing tags correctly', () => {
+    expect(render('<!-- <td {{v}}> --> 1 < 2 {{v}} </p> <br/>{{v}}', 'a b')).toBe(
+      '<!-- <td a b> --> 1 < 2 a b </p> <br/>a b'
+    );
+  });
+});
+
 describe('renderContent for text/plain templates', () => {
   it('sends text only, values verbatim', () => {
     const rendered = renderContent(
