@@ -70,17 +70,23 @@ export const hostEnvironment = (home: string): NodeJS.ProcessEnv => ({
   NODE_ENV: 'production',
 });
 
-/** `npm pack` of the repository (lib/ must be built): the absolute path of the tarball. */
-export const packConnector = async (destination: string): Promise<{ tarball: string; filename: string }> => {
+/** `npm pack` of the repository (lib/ must be built): the tarball's absolute path and its files. */
+export const packConnector = async (
+  destination: string
+): Promise<{ tarball: string; filename: string; files: string[] }> => {
   const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', destination], {
     cwd: repoRoot,
     maxBuffer: 16 * 1024 * 1024,
   });
-  const [packed] = JSON.parse(stdout) as Array<{ filename: string }>;
+  const [packed] = JSON.parse(stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
   if (!packed) {
     throw new Error(`npm pack printed no result: ${stdout}`);
   }
-  return { tarball: join(destination, packed.filename), filename: packed.filename };
+  return {
+    tarball: join(destination, packed.filename),
+    filename: packed.filename,
+    files: packed.files.map(({ path }) => path),
+  };
 };
 
 /**
