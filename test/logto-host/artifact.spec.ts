@@ -5,7 +5,7 @@
  * turn every connector error into HTTP 500.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,21 @@ describe('lib/index.js as Logto imports it', () => {
   });
 });
 
+describe('the other files of lib/ (the send-test command)', () => {
+  it('import only Node built-ins, the host modules and lib/index.js, and bundle no host class', async () => {
+    const others = readdirSync(join(repoRoot, 'lib')).filter(
+      (file) => file.endsWith('.js') && file !== 'index.js'
+    );
+    for (const file of others) {
+      const report = await analyzeBundle(readFileSync(join(repoRoot, 'lib', file), 'utf8'), {
+        siblings: ['./index.js'],
+        importsHostModules: false,
+      });
+      expect({ file, problems: report.problems }).toEqual({ file, problems: [] });
+    }
+  });
+});
+
 describe('the bundle judge', () => {
   it('accepts built-ins by either name, and the two host modules', async () => {
     const report = await judge(
@@ -122,6 +137,17 @@ describe('the bundle judge', () => {
       "require on line 5: '@aws-sdk/client-sesv2' is not in Logto core's node_modules (bundle it)",
       "require on line 6: the optional 'aws-crt' is required outside try/catch, so its absence would crash the connector",
       "require on line 7: require('zod') would load a CommonJS copy, not Logto core's module",
+    ]);
+  });
+
+  it('accepts a relative import only of a named sibling, and only where allowed', async () => {
+    const source =
+      "import createConnector from './index.js';\nimport { ConnectorError } from '@logto/connector-kit';\n";
+    expect(
+      (await analyzeBundle(source, { siblings: ['./index.js'], importsHostModules: false })).problems
+    ).toEqual([]);
+    expect((await analyzeBundle(source, { importsHostModules: false })).problems).toEqual([
+      "import on line 1: './index.js' is a file next to the bundle, which must be self-contained",
     ]);
   });
 

@@ -111,7 +111,7 @@ const walk = (source: string) => {
   return { requires, classes };
 };
 
-const problemOf = (reference: ModuleReference): string | undefined => {
+const problemOf = (reference: ModuleReference, siblings: readonly string[]): string | undefined => {
   const { kind, specifier, line } = reference;
   const where = `${kind} on line ${line}`;
   if (specifier === undefined) {
@@ -130,18 +130,40 @@ const problemOf = (reference: ModuleReference): string | undefined => {
       ? undefined
       : `${where}: the optional '${specifier}' is required outside try/catch, so its absence would crash the connector`;
   }
+  if (kind !== 'require' && siblings.includes(specifier)) {
+    return undefined;
+  }
   if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('file:')) {
     return `${where}: '${specifier}' is a file next to the bundle, which must be self-contained`;
   }
   return `${where}: '${specifier}' is not in Logto core's node_modules (bundle it)`;
 };
 
+/** How strictly to judge a file. */
+export type JudgeOptions = {
+  /**
+   * Files of the package the code may import relatively (lib/cli.js imports './index.js').
+   * @default [] (lib/index.js, which Logto imports, must be self-contained)
+   */
+  siblings?: readonly string[];
+  /**
+   * Whether the file must import both host modules (true for lib/index.js, which uses both).
+   * @default true
+   */
+  importsHostModules?: boolean;
+};
+
 /** Reads a bundle's module references and judges each as Logto would meet it. */
-export const analyzeBundle = async (source: string): Promise<BundleReport> => {
+export const analyzeBundle = async (
+  source: string,
+  { siblings = [], importsHostModules = true }: JudgeOptions = {}
+): Promise<BundleReport> => {
   const { requires, classes } = walk(source);
   const references = [...(await importsOf(source)), ...requires].sort((a, b) => a.line - b.line);
   const problems = [
-    ...references.map(problemOf).filter((problem): problem is string => problem !== undefined),
+    ...references
+      .map((reference) => problemOf(reference, siblings))
+      .filter((problem): problem is string => problem !== undefined),
     ...classes.map(
       (name) => `class ${name} is defined in the bundle: a private copy of a class that must be Logto's`
     ),
@@ -149,7 +171,7 @@ export const analyzeBundle = async (source: string): Promise<BundleReport> => {
   const imported = new Set(
     references.filter(({ kind }) => kind === 'import').map(({ specifier }) => specifier)
   );
-  for (const name of hostProvidedModules) {
+  for (const name of importsHostModules ? hostProvidedModules : []) {
     if (!imported.has(name)) {
       problems.push(`'${name}' is not imported: it was bundled or dropped, and must come from Logto`);
     }
