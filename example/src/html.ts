@@ -41,10 +41,13 @@ export const page = ({
   title,
   body,
   playground,
+  wide = false,
 }: {
   title: string;
   body: SafeHtml;
   playground: boolean;
+  /** A wider page, for the playground's two columns. */
+  wide?: boolean;
 }): string =>
   html`<!doctype html>
     <html lang="en">
@@ -62,6 +65,6 @@ export const page = ({
             <a href="/setup">Setup</a>
           </nav>
         </header>
-        <main>${body}</main>
+        <main class="${wide ? 'wide' : ''}">${body}</main>
       </body>
     </html> `.text;

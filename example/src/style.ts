@@ -5,6 +5,11 @@ body { margin: 0; }
 header { background: #5d34f2; padding: 0.75rem 1.5rem; }
 header a { color: #fff; margin-right: 1.25rem; text-decoration: none; font-weight: 600; }
 main { max-width: 60rem; margin: 0 auto; padding: 1.5rem; }
+main.wide { max-width: 96rem; }
+.columns { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1.5rem; align-items: start; }
+@media (min-width: 1100px) { .columns { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } }
+.columns .result { margin-top: 0; }
+#inbox h2 { margin-top: 0; }
 h1 { font-size: 1.6rem; }
 code, pre { font-family: ui-monospace, monospace; font-size: 0.9em; }
 pre { background: #fff; border: 1px solid #ddd; padding: 0.75rem; overflow-x: auto; white-space: pre-wrap; }
@@ -26,7 +31,7 @@ button { background: #5d34f2; color: #fff; border: 0; border-radius: 6px; paddin
 .result h2 { font-size: 1.1rem; margin: 0 0 0.5rem; }
 .console-message { font-weight: 600; }
 .meta { color: #555; font-size: 0.85rem; }
-#inbox { margin-top: 2rem; }
+#inbox { margin-top: 1rem; }
 .email { background: #fff; border: 1px solid #ddd; border-radius: 8px; padding: 0.75rem 1rem; margin: 1rem 0; }
 .email h3 { margin: 0 0 0.5rem; }
 .email dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.2rem 1rem; margin: 0 0 0.75rem; }

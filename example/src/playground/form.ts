@@ -204,7 +204,8 @@ const control = (item: FormItem, value: string | boolean | string[] | undefined,
     }
     case ItemType.MultilineText:
     case ItemType.Json: {
-      const rows = item.type === ItemType.Json ? 12 : 4;
+      // As tall as the text, within reason.
+      const rows = Math.min(Math.max(asText(value).split('\n').length, 3), 14);
       return html`<textarea
         id="${id}"
         name="${name}"

@@ -175,26 +175,30 @@ const renderPlayground = async (
   return page({
     title: 'Connector playground',
     playground: true,
+    wide: true,
     body: html`<h1>Amazon SES connector playground</h1>
       <p>
         The Admin Console's form for this connector, built from its <code>metadata.formItems</code>. "Send
         test email" does what the Console's button does: it sends a Generic email with the code ${testCode},
         with the config below (not saved anywhere).
       </p>
-      ${renderResult(state.result)}
-      <form method="post" action="/playground/send" id="connector-form" novalidate>
-        <input type="hidden" name="_csrf" value="${csrfToken}" />
-        ${renderFields(formItems, state.values, state.errors)}
-        <div class="field test${state.toError !== undefined ? ' invalid' : ''}">
-          <label for="field-to"
-            >Send a test email to<span class="required" aria-label="required">*</span></label
-          >
-          <input type="email" id="field-to" name="to" value="${state.to}" />
-          ${state.toError !== undefined && html`<p class="error" role="alert">${state.toError}</p>`}
+      <div class="columns">
+        <div class="column">
+          <form method="post" action="/playground/send#result" id="connector-form" novalidate>
+            <input type="hidden" name="_csrf" value="${csrfToken}" />
+            ${renderFields(formItems, state.values, state.errors)}
+            <div class="field test${state.toError !== undefined ? ' invalid' : ''}">
+              <label for="field-to"
+                >Send a test email to<span class="required" aria-label="required">*</span></label
+              >
+              <input type="email" id="field-to" name="to" value="${state.to}" />
+              ${state.toError !== undefined && html`<p class="error" role="alert">${state.toError}</p>`}
+            </div>
+            <button type="submit" id="send">Send test email</button>
+          </form>
         </div>
-        <button type="submit" id="send">Send test email</button>
-      </form>
-      ${await renderInbox(emulatorUrl, csrfToken)}`,
+        <div class="column">${renderResult(state.result)} ${await renderInbox(emulatorUrl, csrfToken)}</div>
+      </div>`,
   });
 };
 

@@ -23,15 +23,16 @@ export const closeServer = async (server: Server): Promise<void> =>
 
 /**
  * Starts the app with the given environment (nothing from the test process's own). BASE_URL is
- * `http://<host>:<port>` unless the environment sets one; `host` defaults to localhost, as in the demo.
+ * `http://<host>:<port>` unless the environment sets one; `host` defaults to localhost, as in the
+ * demo, and `port` to a free one.
  */
 export const startApp = async (
   env: NodeJS.ProcessEnv = {},
-  { host = 'localhost' } = {}
+  { host = 'localhost', port: wantedPort = 0 } = {}
 ): Promise<RunningApp> => {
   // Listen first: BASE_URL needs the port.
   const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(wantedPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const settings = readSettings({ BASE_URL: `http://${host}:${port}`, ...env, PORT: String(port) });
   server.on('request', createApp(settings));
