@@ -96,4 +96,17 @@ describe('the playground in a browser', () => {
     await page.locator('#inbox .email iframe.html-part').first().contentFrame().locator('#code').waitFor();
     expect(await page.title()).toBe('Connector playground');
   });
+
+  it("shows what to set without Logto settings, and the setup steps with this app's URLs", async () => {
+    const { page } = browser;
+    await page.goto(app.baseUrl);
+    expect(await page.locator('#sign-in-not-configured h2').textContent()).toBe('Sign-in is not configured');
+    await screenshot(page, 'home-not-configured');
+
+    await page.click('a[href="/setup"] >> nth=-1');
+    await page.waitForURL(`${app.baseUrl}/setup`);
+    expect(await page.locator('#redirect-uri').textContent()).toBe(`${app.baseUrl}/logto/sign-in-callback`);
+    expect(await page.locator('#post-sign-out-uri').textContent()).toBe(app.baseUrl);
+    await screenshot(page, 'setup');
+  });
 });
