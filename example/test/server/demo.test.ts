@@ -38,7 +38,10 @@ const refuses = async (port: number): Promise<boolean> =>
 let demo: ChildProcess | undefined;
 
 afterAll(() => {
-  demo?.kill('SIGKILL');
+  // After a failure, end the demo and the app it started: the demo runs in its own process group.
+  if (demo?.pid !== undefined && demo.exitCode === null && demo.signalCode === null) {
+    process.kill(-demo.pid, 'SIGKILL');
+  }
 });
 
 describe('npm run demo', () => {
@@ -56,6 +59,7 @@ describe('npm run demo', () => {
         NODE_ENV: 'development',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     demo = child;
     let output = '';
