@@ -37,24 +37,60 @@ const sendContextOf = (config: ParsedConfig): SendContext => ({
   ),
 });
 
+/**
+ * The abort signal one send hands to the SDK. The SDK reads `aborted` and `reason` and adds abort
+ * listeners (in its retry loop and its HTTP handler), which is all this implements. Node's
+ * `AbortController` does the same through an `EventTarget`; with the SDK's two listeners added
+ * and removed, that costs about 5 % of a send's CPU time against SES's local fake, this about 1 %
+ * (instruction counts, `npm run bench -- --profile`). Aborted at most once, listeners called in
+ * the order they were added.
+ */
+export class SendAbortSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  /** The SDK's older signal interface; the SDK uses listeners when it finds `addEventListener`. */
+  onabort: (() => void) | null = null;
+  readonly #listeners = new Set<() => void>();
+
+  addEventListener(_type: 'abort', listener: () => void): void {
+    this.#listeners.add(listener);
+  }
+
+  removeEventListener(_type: 'abort', listener: () => void): void {
+    this.#listeners.delete(listener);
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) {
+      return;
+    }
+    this.aborted = true;
+    this.reason = reason;
+    for (const listener of this.#listeners) {
+      listener();
+    }
+    this.onabort?.();
+  }
+}
+
 /** Sends within `timeoutMs`, retries included: the abort stops the SDK's retries too. */
 const sendWithin = async (
   client: SESv2Client,
   input: SendEmailCommandInput,
   timeoutMs: number
 ): Promise<string | undefined> => {
-  const controller = new AbortController();
+  const signal = new SendAbortSignal();
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => {
       const error = new SendTimeoutError(timeoutMs);
-      controller.abort(error);
+      signal.abort(error);
       reject(error);
     }, timeoutMs);
   });
   try {
     const output = await Promise.race([
-      client.send(new SendEmailCommand(input), { abortSignal: controller.signal }),
+      client.send(new SendEmailCommand(input), { abortSignal: signal }),
       timedOut,
     ]);
     return output.MessageId;
