@@ -198,9 +198,16 @@ const compiledTexts = compiledCache((template) => compileTemplateText(template))
 const compiledHtml = compiledCache((html) => compileTemplateText(html, { html: true }));
 const compiledAlternatives = compiledCache((html) => compileTemplateText(textAlternativeOf(html)));
 
+// Exactly the characters stripControlCharacters changes. Most subjects hold none: one test then
+// instead of two replacements (a send's subject is rendered every time).
+const controlCharacter = /[\u0000-\u001F\u007F]/;
+
+const headerSafe = (text: string): string =>
+  controlCharacter.test(text) ? stripControlCharacters(text) : text;
+
 /** Fills a plain-text template used in a header (subject, display name): no control characters. */
 export const renderHeaderText = (template: string, payload: Record<string, unknown>): string =>
-  stripControlCharacters(fillPlaceholders(compiledTexts.memo(template), payload)).trim();
+  headerSafe(fillPlaceholders(compiledTexts.memo(template), payload)).trim();
 
 /**
  * Renders a template's subject and body for one send. Values inserted into HTML are
