@@ -361,9 +361,9 @@ const profileAll = async (plan: Plan, directory: string) => {
  * What `--check` (CI) fails on: only gross misses that no amount of noise on a busy 2-core
  * machine explains. Throughput against the floor is printed, not enforced: on a short run next
  * to other jobs it swings by ±20 %. What is enforced: this connector not slower than the
- * official one (which builds an SDK client and a TCP connection per send), and no leak (live
- * heap after a full GC growing by 16 MiB or more over the RSS run). A failed or lost send
- * already stops the run.
+ * official one at either concurrency (that one builds an SDK client and a TCP connection per
+ * send; ours measures about 2× its throughput), and no leak (the live heap after a full GC
+ * growing by 16 MiB or more over the RSS run). A failed or lost send already stops the run.
  */
 const grossMiss = ({
   oursVsOfficial,
@@ -372,9 +372,9 @@ const grossMiss = ({
   oursVsOfficial: number[];
   heapGrowth: number;
 }): string[] => [
-  ...(oursVsOfficial.every((value) => value < 1)
-    ? [`ours ÷ official below 1× at both concurrencies (${oursVsOfficial.map(ratio).join(', ')})`]
-    : []),
+  ...oursVsOfficial.flatMap((value, index) =>
+    value < 1 ? [`ours ÷ official ${ratio(value)} at C=${concurrencies[index]}, below 1×`] : []
+  ),
   ...(heapGrowth >= 16 * 2 ** 20
     ? [`live heap grew ${mib(heapGrowth)} over the RSS run (16 MiB or more)`]
     : []),
