@@ -80,6 +80,9 @@ const planOf = (): Plan => {
   };
 };
 
+/** The longest one measuring process may run (a full rounds run takes about 2.5 minutes). */
+const childTimeLimitMs = 10 * 60_000;
+
 const concurrencies = [1, 32] as const;
 type Concurrency = (typeof concurrencies)[number];
 const contenderNames = ['floor', 'ours', 'official'] as const;
@@ -158,9 +161,16 @@ const runChild = async <Report extends RoundsReport | RssReport | ProfileReport>
       report = message as Report;
     }
   });
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // A bound on the whole run: a send that never ends must not hang the benchmark (or CI).
+  const watchdog = setTimeout(() => child.kill('SIGKILL'), childTimeLimitMs);
+  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+  clearTimeout(watchdog);
   if (code !== 0 || !report) {
-    throw new Error(`The ${role} process failed (exit code ${code})`);
+    throw new Error(
+      signal === 'SIGKILL'
+        ? `The ${role} process did not finish within ${childTimeLimitMs / 60_000} minutes and was stopped`
+        : `The ${role} process failed (exit code ${code})`
+    );
   }
   return report;
 };
