@@ -35,7 +35,9 @@ export const normalizeAddress = (text: string): string | undefined => {
     return undefined;
   }
   const localPart = text.slice(0, at);
-  const domain = domainToASCII(text.slice(at + 1));
+  const written = text.slice(at + 1);
+  // Most domains are ASCII already: the IDN conversion is only needed for the others.
+  const domain = /^[\x21-\x7E]*$/.test(written) ? written.toLowerCase() : domainToASCII(written);
   if (!localPartPattern.test(localPart) || localPart.length > 64 || domain.length > 253) {
     return undefined;
   }

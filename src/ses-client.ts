@@ -61,6 +61,21 @@ const createClient = ({ region, endpoint, accessKeyId, accessKeySecret }: Connec
     },
   });
 
+// The parsed configs the config cache hands out are frozen and reused across sends, so their
+// digest is worth remembering; an object seen once is simply digested again.
+const keysBySettings = new WeakMap<ConnectionSettings, string>();
+
+const keyOf = (settings: ConnectionSettings): string => {
+  let key = keysBySettings.get(settings);
+  if (key === undefined) {
+    key = connectionKey(settings);
+    if (Object.isFrozen(settings)) {
+      keysBySettings.set(settings, key);
+    }
+  }
+  return key;
+};
+
 /**
  * Runs `use` with the SES client for these connection settings, creating it on first use.
  * Clients live at module level because Logto calls the connector factory on almost every send;
@@ -70,7 +85,7 @@ export const withSesClient = async <Result>(
   settings: ConnectionSettings,
   use: (client: SESv2Client) => Promise<Result>
 ): Promise<Result> => {
-  const key = connectionKey(settings);
+  const key = keyOf(settings);
   let entry = clients.get(key);
   if (!entry) {
     entry = { client: createClient(settings), inFlight: 0, evicted: false };

@@ -38,6 +38,7 @@ describe('normalizeAddress', () => {
     ['a@example.com', 'a@example.com'],
     ['first.last+tag@sub.example.co.uk', 'first.last+tag@sub.example.co.uk'],
     ['a@Example.COM', 'a@example.com'],
+    ['a@XN--BCHER-KVA.de', 'a@xn--bcher-kva.de'],
     ['a@bücher.de', 'a@xn--bcher-kva.de'],
     ['a@例え.jp', 'a@xn--r8jz45g.jp'],
   ])('accepts %j as %j', (text, address) => {

@@ -42,6 +42,19 @@ describe('one client per connection settings', () => {
     expect(cachedClientCount()).toBe(2);
   });
 
+  it('notices a settings object changed in place between sends', async () => {
+    const mutable = { ...settings };
+    const first = await clientFor(mutable);
+    mutable.accessKeySecret = `${secret}-rotated`;
+    expect(await clientFor(mutable)).not.toBe(first);
+  });
+
+  it('reuses the client for the same frozen settings object', async () => {
+    const frozen = Object.freeze({ ...settings });
+    expect(await clientFor(frozen)).toBe(await clientFor(frozen));
+    expect(await clientFor({ ...settings })).toBe(await clientFor(frozen));
+  });
+
   it('keys the cache by a digest that does not contain the secret', () => {
     const key = connectionKey(settings);
     expect(key).toMatch(/^[\w-]{43}$/);
