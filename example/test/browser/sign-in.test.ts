@@ -4,27 +4,17 @@
  * consent on the provider's pages, land back on "Hello <sub>" with the email, click Sign Out,
  * confirm on the provider, land back signed out.
  */
-import { createServer } from 'node:net';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type RunningApp, startApp } from '../support/app.js';
 import { type Browser, launchChromium, screenshot } from '../support/chromium.js';
 import { type OidcProvider, startOidcProvider } from '../support/oidc-provider.js';
+import { freePort } from '../support/free-port.js';
 
 let provider: OidcProvider;
 let app: RunningApp;
 let browser: Browser;
-
-const freePort = async (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 
 beforeAll(async () => {
   // The provider must know the app's redirect URIs, and the app the provider's endpoint: pick

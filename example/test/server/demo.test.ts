@@ -4,24 +4,15 @@
  * Uses the connector already built in lib/ (DEMO_SKIP_BUILD=1); builds example/dist if missing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { Client } from '../support/client.js';
+import { freePort } from '../support/free-port.js';
 
 const demoScript = fileURLToPath(new URL('../../../scripts/demo.mjs', import.meta.url));
-
-const freePort = async (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
 
 const refuses = async (port: number): Promise<boolean> =>
   new Promise((resolve) => {

@@ -1,0 +1,12 @@
+import { createServer } from 'node:http';
+
+/** A port free on 127.0.0.1 right now: for a server the test must name before it starts. */
+export const freePort = async (): Promise<number> =>
+  new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => {
+        resolve(port);
+      });
+    });
+  });
