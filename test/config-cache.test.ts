@@ -1,8 +1,7 @@
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
-import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   cachedConfigCount,
@@ -12,8 +11,15 @@ import {
   parsedConfigCacheSize,
 } from '../src/config-cache.js';
 import { parseConfig } from '../src/config.js';
-import createConnector, { clearSesClients } from '../src/index.js';
-import { fullConfig, minimalConfig, rejectionOf, sendData, withDefaultTemplates } from './fixtures.js';
+import createConnector from '../src/index.js';
+import {
+  fullConfig,
+  minimalConfig,
+  rejectionOf,
+  sendData,
+  useMockedSes,
+  withDefaultTemplates,
+} from './fixtures.js';
 
 /** A fresh deep copy, as a database read gives on every send. */
 const fresh = <Value>(value: Value): Value => JSON.parse(JSON.stringify(value)) as Value;
@@ -243,16 +249,7 @@ describe('the bound', () => {
 });
 
 describe('through the connector, as Logto calls it', () => {
-  const ses = mockClient(SESv2Client);
-
-  beforeEach(() => {
-    ses.reset();
-    ses.on(SendEmailCommand).resolves({ MessageId: 'msg-1', $metadata: { httpStatusCode: 200 } });
-  });
-
-  afterEach(() => {
-    clearSesClients();
-  });
+  const ses = useMockedSes();
 
   it('sends with the config as saved now, after every change between sends', async () => {
     let stored: unknown = fresh(minimalConfig);

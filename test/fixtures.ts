@@ -5,7 +5,11 @@ import {
   type EmailTemplateDetails,
 } from '@logto/connector-kit';
 
-import createConnector, { type AwsSesConfig, defaultTemplates } from '../src/index.js';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach } from 'vitest';
+
+import createConnector, { type AwsSesConfig, clearSesClients, defaultTemplates } from '../src/index.js';
 
 /** Every Logto usage type, in the order of the kit's enum. */
 export const allTemplateTypes = Object.values(TemplateType);
@@ -148,4 +152,20 @@ export const rejectionOf = async (promise: Promise<unknown>): Promise<unknown> =
     return error;
   }
   throw new Error('Expected the promise to reject, but it resolved.');
+};
+
+/**
+ * Replaces SES with aws-sdk-client-mock for the surrounding tests: every SendEmail answers
+ * MessageId `msg-1`, and the cached SES clients are dropped after each test.
+ */
+export const useMockedSes = () => {
+  const ses = mockClient(SESv2Client);
+  beforeEach(() => {
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'msg-1', $metadata: { httpStatusCode: 200 } });
+  });
+  afterEach(() => {
+    clearSesClients();
+  });
+  return ses;
 };

@@ -5,11 +5,10 @@ import {
   type SendEmailCommandInput,
 } from '@aws-sdk/client-sesv2';
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
 
-import createConnector, { clearSesClients, connectorId } from '../src/index.js';
+import createConnector, { connectorId } from '../src/index.js';
 import {
   connectorWith,
   fullConfig,
@@ -18,18 +17,13 @@ import {
   rejectionOf,
   sendData,
   signInPayload,
+  useMockedSes,
   withDefaultTemplates,
 } from './fixtures.js';
 
-const ses = mockClient(SESv2Client);
-
-beforeEach(() => {
-  ses.reset();
-  ses.on(SendEmailCommand).resolves({ MessageId: 'msg-1', $metadata: { httpStatusCode: 200 } });
-});
+const ses = useMockedSes();
 
 afterEach(() => {
-  clearSesClients();
   vi.useRealTimers();
 });
 
