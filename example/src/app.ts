@@ -18,6 +18,7 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
+import { allowOnlyKnownHosts, loopbackNames } from './host-check.js';
 import { homePage, messagePage, setupPage } from './pages.js';
 import { playgroundRouter } from './playground/routes.js';
 import { type Settings } from './settings.js';
@@ -89,6 +90,16 @@ export const createApp = (settings: Settings): Express => {
       })
     )
   );
+  // Before sessions: a request under a name the app does not own (DNS rebinding) gets nothing.
+  app.use(
+    allowOnlyKnownHosts(settings.baseUrl, (name) =>
+      messagePage(
+        settings,
+        'Unknown host name',
+        `This app answers only under ${new URL(settings.baseUrl).hostname} (from BASE_URL) and the loopback names ${loopbackNames.join(', ')}, not under "${name}": a page of another site that points its own name at this machine must not reach it. To use the app under that name, set BASE_URL to a URL with it.`
+      )
+    )
+  );
   app.use(cookieParser());
   app.use(
     session({
@@ -140,7 +151,12 @@ export const createApp = (settings: Settings): Express => {
   });
 
   if (settings.playground) {
-    app.use(playgroundRouter({ sesEmulatorUrl: settings.sesEmulatorUrl }));
+    app.use(
+      playgroundRouter({
+        sesEmulatorUrl: settings.sesEmulatorUrl,
+        allowServerCredentials: settings.playgroundServerCredentials,
+      })
+    );
   } else {
     app.use('/playground', (_request, response) => {
       response
