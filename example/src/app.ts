@@ -21,6 +21,7 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { allowOnlyKnownHosts, loopbackNames } from './host-check.js';
 import { homePage, messagePage, setupPage } from './pages.js';
 import { playgroundRouter } from './playground/routes.js';
+import { createSessionStore, sessionMaxAgeMs } from './session-store.js';
 import { type Settings } from './settings.js';
 import { stylesheet } from './style.js';
 
@@ -30,8 +31,6 @@ declare module 'express-serve-static-core' {
     user?: LogtoContext;
   }
 }
-
-const twoWeeksMs = 14 * 24 * 60 * 60 * 1000;
 
 type NodeMiddleware = (
   request: IncomingMessage,
@@ -64,11 +63,22 @@ export const logtoConfigOf = (settings: Settings): LogtoExpressConfig | undefine
  * The example app: the Logto Express guide (cookie-parser, express-session, handleAuthRoutes,
  * withLogto) plus the connector playground.
  *
+ * Sessions: only for visitors who need one (a form's token, sign-in state), in a bounded store
+ * that expires and prunes them (see session-store.ts).
+ *
  * Cross-site request forgery: every POST carries a per-session synchronizer token (csrf-sync),
  * checked before any route runs. Session cookies are httpOnly and SameSite=Lax (Lax, not Strict:
  * the redirect back from Logto must carry the session).
  */
-export const createApp = (settings: Settings): Express => {
+export const createApp = (
+  settings: Settings,
+  {
+    sessionLimit,
+  }: {
+    /** The most sessions kept at once. @default 10000 */
+    sessionLimit?: number;
+  } = {}
+): Express => {
   const app = express();
   const logtoConfig = logtoConfigOf(settings);
   const secure = settings.baseUrl.startsWith('https:');
@@ -101,13 +111,17 @@ export const createApp = (settings: Settings): Express => {
     )
   );
   app.use(cookieParser());
+  // Visible to tests and scripts/session-memory.ts, which count what it holds.
+  const sessionStore = createSessionStore(sessionLimit === undefined ? {} : { limit: sessionLimit });
+  app.locals.sessionStore = sessionStore;
   app.use(
     session({
+      store: sessionStore,
       name: 'example.sid',
       secret: settings.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: twoWeeksMs },
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: sessionMaxAgeMs },
     })
   );
   app.use(nodeMiddleware(express.urlencoded({ extended: false, limit: '256kb' })));
@@ -126,7 +140,10 @@ export const createApp = (settings: Settings): Express => {
   if (logtoConfig) {
     app.use(handleAuthRoutes(logtoConfig));
     app.get('/', withLogto(logtoConfig), (request: Request, response: Response) => {
-      response.type('html').send(homePage(settings, request.user, request.csrfToken?.() ?? ''));
+      // Only the signed-in page has a form (Sign Out): asking for a token stores a session, and
+      // anonymous visitors, who see a link, get none.
+      const csrfToken = request.user?.isAuthenticated ? (request.csrfToken?.() ?? '') : '';
+      response.type('html').send(homePage(settings, request.user, csrfToken));
     });
   } else {
     app.use('/logto', (_request, response) => {

@@ -1,6 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
+import { type Store } from 'express-session';
+
 import { createApp } from '../../src/app.js';
 import { type Settings, readSettings } from '../../src/settings.js';
 
@@ -10,6 +12,8 @@ export type RunningApp = {
   baseUrl: string;
   port: number;
   settings: Settings;
+  /** How many sessions the app's session store holds now. */
+  sessionCount: () => Promise<number>;
   close: () => Promise<void>;
 };
 
@@ -24,17 +28,33 @@ export const closeServer = async (server: Server): Promise<void> =>
 /**
  * Starts the app with the given environment (nothing from the test process's own). BASE_URL is
  * `http://<host>:<port>` unless the environment sets one; `host` defaults to localhost, as in the
- * demo, and `port` to a free one.
+ * demo, `port` to a free one, and `sessionLimit` to the app's own.
  */
 export const startApp = async (
   env: NodeJS.ProcessEnv = {},
-  { host = 'localhost', port: wantedPort = 0 } = {}
+  {
+    host = 'localhost',
+    port: wantedPort = 0,
+    sessionLimit,
+  }: { host?: string; port?: number; sessionLimit?: number } = {}
 ): Promise<RunningApp> => {
   // Listen first: BASE_URL needs the port.
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(wantedPort, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const settings = readSettings({ BASE_URL: `http://${host}:${port}`, ...env, PORT: String(port) });
-  server.on('request', createApp(settings));
-  return { baseUrl: settings.baseUrl, port, settings, close: async () => closeServer(server) };
+  const app = createApp(settings, sessionLimit === undefined ? {} : { sessionLimit });
+  server.on('request', app);
+  const store = app.locals.sessionStore as Store;
+  const sessionCount = async (): Promise<number> =>
+    new Promise((resolve, reject) => {
+      store.length?.((error, length) => {
+        if (error) {
+          reject(error as Error);
+        } else {
+          resolve(length ?? 0);
+        }
+      });
+    });
+  return { baseUrl: settings.baseUrl, port, settings, sessionCount, close: async () => closeServer(server) };
 };
