@@ -19,7 +19,7 @@ import helmet from 'helmet';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
 import { allowOnlyKnownHosts, loopbackNames } from './host-check.js';
-import { homePage, messagePage, setupPage } from './pages.js';
+import { homePage, messagePage, setupPage, signOutPage } from './pages.js';
 import { playgroundRouter } from './playground/routes.js';
 import { createSessionStore, sessionMaxAgeMs } from './session-store.js';
 import { type Settings } from './settings.js';
@@ -138,6 +138,24 @@ export const createApp = (
   });
 
   if (logtoConfig) {
+    // handleAuthRoutes serves `/logto/:action` for every method, `sign-out` included. Only a POST
+    // (whose token csrfSynchronisedProtection checked above) may reach it: the same route
+    // pattern here, so every path it would take for sign-out (`sign%2Dout`, `sign-out/x`) is seen.
+    const readUser = withLogto(logtoConfig);
+    app.use('/logto/:action', (request: Request, response: Response, next) => {
+      if (request.params.action !== 'sign-out' || request.method === 'POST') {
+        next();
+        return;
+      }
+      void readUser(request, response, (error?: unknown) => {
+        if (error !== undefined) {
+          next(error);
+          return;
+        }
+        const csrfToken = request.user?.isAuthenticated ? (request.csrfToken?.() ?? '') : undefined;
+        response.status(405).set('allow', 'POST').type('html').send(signOutPage(settings, csrfToken));
+      });
+    });
     app.use(handleAuthRoutes(logtoConfig));
     app.get('/', withLogto(logtoConfig), (request: Request, response: Response) => {
       // Only the signed-in page has a form (Sign Out): asking for a token stores a session, and
