@@ -81,8 +81,8 @@ const runDemo = (appPort: number, sesPort: number): Demo => {
   });
   demos.push(child);
   let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (text: string) => (output += text));
-  child.stderr?.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const outcome = Promise.race([
     expect
