@@ -13,6 +13,7 @@ import { type AddressInfo } from 'node:net';
 import { type Store } from 'express-session';
 
 import { createApp } from '../src/app.js';
+import { countSessions } from '../src/session-store.js';
 import { readSettings } from '../src/settings.js';
 
 const count = Number(process.argv[2] ?? 20_000);
@@ -40,16 +41,7 @@ server.on('request', app);
 const store = app.locals.sessionStore as Store;
 const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
 
-const sessions = async (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    store.length?.((error, length) => {
-      if (error) {
-        reject(error as Error);
-      } else {
-        resolve(length ?? 0);
-      }
-    });
-  });
+const sessions = async (): Promise<number> => countSessions(store);
 
 /** One GET from a browser without cookies; resolves with the status once the body is read. */
 const get = async (path: string): Promise<number> =>

@@ -20,3 +20,19 @@ const MemoryStore = createMemoryStore(session);
  */
 export const createSessionStore = ({ limit = defaultSessionLimit }: { limit?: number } = {}): Store =>
   new MemoryStore({ checkPeriod: pruneEveryMs, max: limit, ttl: sessionMaxAgeMs });
+
+/** How many sessions `store` holds now, expired ones not yet pruned included. */
+export const countSessions = async (store: Store): Promise<number> =>
+  new Promise((resolve, reject) => {
+    if (!store.length) {
+      reject(new Error('This session store cannot count its sessions.'));
+      return;
+    }
+    store.length((error, length) => {
+      if (error) {
+        reject(error as Error);
+      } else {
+        resolve(length ?? 0);
+      }
+    });
+  });

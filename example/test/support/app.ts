@@ -4,6 +4,7 @@ import { type AddressInfo } from 'node:net';
 import { type Store } from 'express-session';
 
 import { createApp } from '../../src/app.js';
+import { countSessions } from '../../src/session-store.js';
 import { type Settings, readSettings } from '../../src/settings.js';
 
 /** The example app, listening on 127.0.0.1 at a free port. */
@@ -46,15 +47,6 @@ export const startApp = async (
   const app = createApp(settings, sessionLimit === undefined ? {} : { sessionLimit });
   server.on('request', app);
   const store = app.locals.sessionStore as Store;
-  const sessionCount = async (): Promise<number> =>
-    new Promise((resolve, reject) => {
-      store.length?.((error, length) => {
-        if (error) {
-          reject(error as Error);
-        } else {
-          resolve(length ?? 0);
-        }
-      });
-    });
+  const sessionCount = async (): Promise<number> => countSessions(store);
   return { baseUrl: settings.baseUrl, port, settings, sessionCount, close: async () => closeServer(server) };
 };
