@@ -8,22 +8,17 @@ import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 import { parse } from 'node-html-parser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { readSettings } from '../../src/settings.js';
-import { type RunningApp, closeServer, startApp } from '../support/app.js';
+import { closeServer, startAppsClosedAfterEach } from '../support/app.js';
 import { Client } from '../support/client.js';
 import { type Emulator, startEmulator } from '../support/emulator.js';
 import { requestWithHost } from '../support/raw-http.js';
 
 const form = '#connector-form';
 let emulator: Emulator;
-const running: RunningApp[] = [];
-const start = async (...args: Parameters<typeof startApp>): Promise<RunningApp> => {
-  const app = await startApp(...args);
-  running.push(app);
-  return app;
-};
+const start = startAppsClosedAfterEach();
 
 beforeAll(async () => {
   emulator = await startEmulator();
@@ -31,10 +26,6 @@ beforeAll(async () => {
 
 beforeEach(async () => {
   await emulator.clear();
-});
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map(async (app) => app.close()));
 });
 
 afterAll(async () => {

@@ -5,26 +5,15 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { type RunningApp, startApp } from '../support/app.js';
+import { type RunningApp, startAppsClosedAfterEach, unreachableLogtoEnv } from '../support/app.js';
 import { Client } from '../support/client.js';
 
-const logtoEnv = {
-  LOGTO_ENDPOINT: 'https://tenant.logto.example/',
-  LOGTO_APP_ID: 'example-app-id',
-  LOGTO_APP_SECRET: 'example-app-secret',
-  SESSION_SECRET: 'test-session-secret',
-};
+const logtoEnv = unreachableLogtoEnv;
 
-const running: RunningApp[] = [];
-const start = async (...args: Parameters<typeof startApp>): Promise<RunningApp> => {
-  const app = await startApp(...args);
-  running.push(app);
-  return app;
-};
+const start = startAppsClosedAfterEach();
 
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(running.splice(0).map(async (app) => app.close()));
 });
 
 /**

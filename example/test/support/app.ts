@@ -2,6 +2,7 @@ import { type Server, createServer } from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 import { type Store } from 'express-session';
+import { afterEach } from 'vitest';
 
 import { createApp } from '../../src/app.js';
 import { countSessions } from '../../src/session-store.js';
@@ -49,4 +50,25 @@ export const startApp = async (
   const store = app.locals.sessionStore as Store;
   const sessionCount = async (): Promise<number> => countSessions(store);
   return { baseUrl: settings.baseUrl, port, settings, sessionCount, close: async () => closeServer(server) };
+};
+
+/** LOGTO_* for a tenant that no test calls, and a fixed SESSION_SECRET: sign-in "configured". */
+export const unreachableLogtoEnv = {
+  LOGTO_ENDPOINT: 'https://tenant.logto.example/',
+  LOGTO_APP_ID: 'example-app-id',
+  LOGTO_APP_SECRET: 'example-app-secret',
+  SESSION_SECRET: 'test-session-secret',
+};
+
+/** {@link startApp} for one test file: every app it starts is closed after each test. */
+export const startAppsClosedAfterEach = (): typeof startApp => {
+  const running: RunningApp[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map(async (app) => app.close()));
+  });
+  return async (...args) => {
+    const app = await startApp(...args);
+    running.push(app);
+    return app;
+  };
 };
