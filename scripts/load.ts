@@ -18,7 +18,7 @@ import { TemplateType } from '@logto/connector-kit';
 import createConnector, { type AwsSesConfig, clearSesClients, defaultTemplates } from '../src/index.js';
 import { cachedClientCount, maxSocketsPerClient } from '../src/ses-client.js';
 import { type FakeSes, startFakeSes } from '../test/support/fake-ses.js';
-import { type Emulator, startEmulator } from '../test/wire/emulator.js';
+import { type Emulator, startEmulator } from '../test/support/emulator.js';
 
 // The SDK warns once that Node 20 support ends in 2027 (as in vitest.config.ts): keep the figures readable.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
