@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 
 import { maxSocketsPerClient } from '../src/ses-client.js';
 import { type Emulator, startEmulator } from '../test/support/emulator.js';
@@ -75,17 +75,6 @@ type Receiver = {
   close: () => Promise<void>;
 };
 
-const connectionsOf = async (server: Server) =>
-  new Promise<number>((resolve, reject) => {
-    server.getConnections((error, count) => {
-      if (error) {
-        reject(error);
-      } else {
-        resolve(count);
-      }
-    });
-  });
-
 const emulatorReceiver = async (): Promise<Receiver> => {
   const emulator: Emulator = await startEmulator();
   let opened = 0;
@@ -101,7 +90,7 @@ const emulatorReceiver = async (): Promise<Receiver> => {
         text: email.body.text ?? '',
         html: email.body.html ?? '',
       })),
-    openConnections: async () => connectionsOf(emulator.server),
+    openConnections: promisify(emulator.server.getConnections.bind(emulator.server)),
     connectionsOpened: () => opened,
     clear: async () => {
       await emulator.clear();
