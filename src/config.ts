@@ -18,22 +18,105 @@ const absentWhenEmpty = (value: unknown): unknown =>
 
 const trimmed = z.string().trim();
 
+/**
+ * The most each field holds, checked before any pattern or parser sees the value: generous for
+ * real values, small enough that no value can make a check slow.
+ */
+export const configLimits = {
+  /** AWS access key IDs have 16 to 128 characters. */
+  accessKeyId: 128,
+  accessKeySecret: 1024,
+  region: 64,
+  /** A mailbox as written: display name, quotes, brackets and address. */
+  mailbox: 512,
+  /** A display name, after parsing. */
+  displayName: 256,
+  /** AWS ARNs have at most 2048 characters. */
+  arn: 2048,
+  configurationSetName: 64,
+  endpoint: 2048,
+  /** SES message tag names and values. */
+  tagPart: 256,
+  templateSubject: 2000,
+  /** One template body: 1 MB of text, far more than any email client shows. */
+  templateContent: 1_000_000,
+  /** Reply-To addresses. */
+  replyToCount: 50,
+  timeoutText: 32,
+} as const;
+
+/** At most 100 characters of a value, for quoting in a message. */
+const quoted = (text: string) => (text.length > 100 ? `${text.slice(0, 100)}…` : text);
+
+/** A string of at most `max` characters: longer text stops here, before the checks after it. */
+const capped = (field: string, max: number, params?: z.RawCreateParams & { required_error?: string }) =>
+  z.string(params).superRefine((text, context) => {
+    if (text.length > max) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${field} has ${text.length} characters; it may have at most ${max}.`,
+        fatal: true,
+      });
+    }
+  });
+
+/**
+ * Refuses, before `schema` parses anything, a value that `problem` finds too big (an array with
+ * too many items, a text too long for a union of forms).
+ */
+const sizedFirst = <Schema extends z.ZodTypeAny>(
+  problem: (value: unknown) => string | undefined,
+  schema: Schema
+) =>
+  z
+    .any()
+    .superRefine((value: unknown, context) => {
+      const message = problem(value);
+      if (message !== undefined) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message, fatal: true });
+      }
+    })
+    .pipe(schema);
+
+/** Removes trailing slashes in one pass from the end (a `/\/+$/` replace is quadratic). */
+const withoutTrailingSlashes = (text: string): string => {
+  let end = text.length;
+  while (end > 0 && text.codePointAt(end - 1) === 0x2f) {
+    end -= 1;
+  }
+  return text.slice(0, end);
+};
+
 const optional = <Schema extends z.ZodTypeAny>(schema: Schema) =>
   z.preprocess(absentWhenEmpty, schema.optional());
 
 const regionGuard = z.preprocess(
   (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
-  z
-    .string({ required_error: 'Region is required: the code of the SES region, such as us-east-1.' })
-    .regex(
-      /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/,
-      'Region must be a region code such as us-east-1 or eu-west-2 (the code next to the region name in the SES console), not a region name or a URL.'
-    )
+  capped('region', configLimits.region, {
+    required_error: 'Region is required: the code of the SES region, such as us-east-1.',
+  }).pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/,
+        'Region must be a region code such as us-east-1 or eu-west-2 (the code next to the region name in the SES console), not a region name or a URL.'
+      )
+  )
 );
 
+const displayNameFits = (mailbox: Mailbox) =>
+  mailbox.name === undefined || mailbox.name.length <= configLimits.displayName;
+
 const mailboxGuard = (field: string) =>
-  trimmed.transform((text, context): Mailbox => {
-    const mailbox = parseMailbox(text);
+  capped(field, configLimits.mailbox).transform((text, context): Mailbox => {
+    const mailbox = parseMailbox(text.trim());
+    if (mailbox && !displayNameFits(mailbox)) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${field}: the display name may have at most ${configLimits.displayName} characters.`,
+      });
+      return z.NEVER;
+    }
     if (!mailbox) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
@@ -45,8 +128,8 @@ const mailboxGuard = (field: string) =>
   });
 
 const bareAddressGuard = (field: string) =>
-  trimmed.transform((text, context): string => {
-    const mailbox = parseMailbox(text);
+  capped(field, configLimits.mailbox).transform((text, context): string => {
+    const mailbox = parseMailbox(text.trim());
     if (!mailbox) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
@@ -58,34 +141,61 @@ const bareAddressGuard = (field: string) =>
   });
 
 const identityArnGuard = (field: string) =>
-  trimmed.regex(
-    /^arn:aws[a-z-]*:ses:[a-z\d-]+:\d{12}:identity\/\S+$/,
-    `${field} must be an SES identity ARN such as arn:aws:ses:us-east-1:123456789012:identity/example.com (shown on the identity's page in the SES console).`
+  capped(field, configLimits.arn).pipe(
+    trimmed.regex(
+      /^arn:aws[a-z-]*:ses:[a-z\d-]+:\d{12}:identity\/\S+$/,
+      `${field} must be an SES identity ARN such as arn:aws:ses:us-east-1:123456789012:identity/example.com (shown on the identity's page in the SES console).`
+    )
   );
 
-const replyToGuard = z
-  .union([trimmed.transform(splitMailboxList), z.array(trimmed)], {
+const tooManyReplyTo = `replyTo may hold at most ${configLimits.replyToCount} addresses.`;
+
+const replyToTextLimit = configLimits.replyToCount * configLimits.mailbox;
+
+const replyToGuard = sizedFirst(
+  (value) =>
+    Array.isArray(value) && value.length > configLimits.replyToCount
+      ? tooManyReplyTo
+      : typeof value === 'string' && value.length > replyToTextLimit
+        ? `replyTo has ${value.length} characters; it may have at most ${replyToTextLimit}.`
+        : undefined,
+  z.union([trimmed.transform(splitMailboxList), z.array(z.string())], {
     errorMap: () => ({
       message: 'replyTo must be an email address, a comma-separated list of them, or an array of them.',
     }),
   })
-  .transform((items, context): Mailbox[] => {
-    const mailboxes: Mailbox[] = [];
-    for (const item of items) {
-      const mailbox = parseMailbox(item);
-      if (!mailbox) {
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `replyTo contains "${item}", which is not an email address (use support@example.com or Support <support@example.com>).`,
-        });
-        return z.NEVER;
-      }
-      mailboxes.push(mailbox);
+).transform((items, context): Mailbox[] => {
+  if (items.length > configLimits.replyToCount) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: tooManyReplyTo });
+    return z.NEVER;
+  }
+  const mailboxes: Mailbox[] = [];
+  for (const written of items) {
+    const item = written.trim();
+    const mailbox = item.length <= configLimits.mailbox ? parseMailbox(item) : undefined;
+    if (mailbox && !displayNameFits(mailbox)) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `replyTo: a display name may have at most ${configLimits.displayName} characters.`,
+      });
+      return z.NEVER;
     }
-    return mailboxes;
-  });
+    if (!mailbox) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `replyTo contains "${quoted(item)}", which is not an email address (use support@example.com or Support <support@example.com>).`,
+      });
+      return z.NEVER;
+    }
+    mailboxes.push(mailbox);
+  }
+  return mailboxes;
+});
 
-const tagPartPattern = /^[\w-]{1,256}$/;
+const tagPartPattern = /^[\w-]+$/;
+
+const isTagPart = (text: string) =>
+  text.length > 0 && text.length <= configLimits.tagPart && tagPartPattern.test(text);
 
 const tagsGuard = z
   .record(z.string(), z.string(), {
@@ -102,11 +212,11 @@ const tagsGuard = z
       });
     }
     for (const [name, value] of entries) {
-      if (!tagPartPattern.test(name) || !tagPartPattern.test(value)) {
+      if (!isTagPart(name) || !isTagPart(value)) {
         context.addIssue({
           code: z.ZodIssueCode.custom,
           path: [name],
-          message: `Tag "${name}": SES tag names and values may use only letters, digits, "_" and "-", 1 to 256 characters.`,
+          message: `Tag "${quoted(name)}": SES tag names and values may use only letters, digits, "_" and "-", 1 to 256 characters.`,
         });
       }
       if (name === usageTypeTagName) {
@@ -119,7 +229,8 @@ const tagsGuard = z
     }
   });
 
-const endpointGuard = trimmed.transform((text, context): string => {
+const endpointGuard = capped('endpoint', configLimits.endpoint).transform((written, context): string => {
+  const text = written.trim();
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -142,13 +253,15 @@ const endpointGuard = trimmed.transform((text, context): string => {
     });
     return z.NEVER;
   }
-  return text.replace(/\/+$/, '');
+  return withoutTrailingSlashes(text);
 });
 
 const timeoutGuard = z.preprocess(
   (value) => {
     const present = absentWhenEmpty(value);
-    return typeof present === 'string' ? Number(present) : present;
+    return typeof present === 'string' && present.length <= configLimits.timeoutText
+      ? Number(present)
+      : present;
   },
   z
     .number({ invalid_type_error: 'timeoutMs must be a number of milliseconds, such as 10000.' })
@@ -169,10 +282,15 @@ export const templateGuard = z
     usageType: z.enum(templateTypes, {
       errorMap: () => ({ message: `usageType must be one of ${templateTypes.join(', ')}.` }),
     }),
-    subject: z.preprocess(absentWhenEmpty, z.string({ required_error: 'Every template needs a subject.' })),
+    subject: z.preprocess(
+      absentWhenEmpty,
+      capped('subject', configLimits.templateSubject, { required_error: 'Every template needs a subject.' })
+    ),
     content: z.preprocess(
       absentWhenEmpty,
-      z.string({ required_error: 'Every template needs a content (the email body).' })
+      capped('content', configLimits.templateContent, {
+        required_error: 'Every template needs a content (the email body).',
+      })
     ),
     contentType: z.preprocess(
       absentWhenEmpty,
@@ -185,30 +303,34 @@ export const templateGuard = z
   })
   .strict();
 
-const templatesGuard = z
-  .array(templateGuard, {
+const templatesGuard = sizedFirst(
+  (value) =>
+    Array.isArray(value) && value.length > templateTypes.length
+      ? `templates may hold at most ${templateTypes.length} templates, one per usage type.`
+      : undefined,
+  z.array(templateGuard, {
     required_error: `templates is required: a list of { usageType, subject, content } with at least a ${TemplateType.Generic} template.`,
     invalid_type_error: 'templates must be a JSON array of { usageType, subject, content }.',
   })
-  .superRefine((templates, context) => {
-    const seen = new Set<string>();
-    for (const [index, { usageType }] of templates.entries()) {
-      if (seen.has(usageType)) {
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: [index, 'usageType'],
-          message: `usageType ${usageType} appears more than once in templates; keep one template per usage type.`,
-        });
-      }
-      seen.add(usageType);
-    }
-    if (!seen.has(TemplateType.Generic)) {
+).superRefine((templates, context) => {
+  const seen = new Set<string>();
+  for (const [index, { usageType }] of templates.entries()) {
+    if (seen.has(usageType)) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
-        message: `templates needs a ${TemplateType.Generic} template: every usage type without its own template falls back to it.`,
+        path: [index, 'usageType'],
+        message: `usageType ${usageType} appears more than once in templates; keep one template per usage type.`,
       });
     }
-  });
+    seen.add(usageType);
+  }
+  if (!seen.has(TemplateType.Generic)) {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `templates needs a ${TemplateType.Generic} template: every usage type without its own template falls back to it.`,
+    });
+  }
+});
 
 /**
  * The connector's configuration, as stored by Logto. A strict superset of the official
@@ -219,12 +341,14 @@ const templatesGuard = z
 export const configGuard = z
   .object({
     accessKeyId: optional(
-      trimmed.regex(
-        /^[A-Z\d]{16,128}$/,
-        'accessKeyId must be an AWS access key ID: 16 or more capital letters and digits, such as AKIAIOSFODNN7EXAMPLE.'
+      capped('accessKeyId', configLimits.accessKeyId).pipe(
+        trimmed.regex(
+          /^[A-Z\d]{16,128}$/,
+          'accessKeyId must be an AWS access key ID: 16 or more capital letters and digits, such as AKIAIOSFODNN7EXAMPLE.'
+        )
       )
     ),
-    accessKeySecret: optional(trimmed),
+    accessKeySecret: optional(capped('accessKeySecret', configLimits.accessKeySecret).pipe(trimmed)),
     region: regionGuard,
     emailAddress: optional(mailboxGuard('emailAddress')),
     emailAddressIdentityArn: optional(identityArnGuard('emailAddressIdentityArn')),
@@ -233,9 +357,11 @@ export const configGuard = z
       identityArnGuard('feedbackForwardingEmailAddressIdentityArn')
     ),
     configurationSetName: optional(
-      trimmed.regex(
-        /^[\w-]{1,64}$/,
-        'configurationSetName must be the name of an SES configuration set: letters, digits, "_" and "-", at most 64 characters.'
+      capped('configurationSetName', configLimits.configurationSetName).pipe(
+        trimmed.regex(
+          /^[\w-]{1,64}$/,
+          'configurationSetName must be the name of an SES configuration set: letters, digits, "_" and "-", at most 64 characters.'
+        )
       )
     ),
     templates: templatesGuard,

@@ -96,6 +96,98 @@ describe('the config guard normalises what it parses', () => {
       'http://127.0.0.1:8005'
     );
   });
+
+  it('drops every trailing slash from the endpoint, and only those', () => {
+    expect(
+      parseConfig({ ...minimalConfig, endpoint: `http://127.0.0.1:8005/ses//v2${'/'.repeat(2000)}` }).endpoint
+    ).toBe('http://127.0.0.1:8005/ses//v2');
+  });
+});
+
+describe('the config guard caps the length of every text field', () => {
+  const long = (length: number, unit = 'a') => unit.repeat(length);
+  const template = (change: Record<string, string>) => [
+    { usageType: 'Generic', subject: 's', content: 'c', ...change },
+  ];
+
+  it.each([
+    ['accessKeyId', { accessKeyId: long(129, 'A'), accessKeySecret: secret }, 'accessKeyId', 128],
+    ['accessKeySecret', { accessKeyId, accessKeySecret: long(1025) }, 'accessKeySecret', 1024],
+    ['region', { region: long(65) }, 'region', 64],
+    ['emailAddress', { emailAddress: `${long(510)}@x.co` }, 'emailAddress', 512],
+    ['emailAddressIdentityArn', { emailAddressIdentityArn: long(2049) }, 'emailAddressIdentityArn', 2048],
+    [
+      'feedbackForwardingEmailAddress',
+      { feedbackForwardingEmailAddress: long(513) },
+      'feedbackForwardingEmailAddress',
+      512,
+    ],
+    [
+      'feedbackForwardingEmailAddressIdentityArn',
+      { feedbackForwardingEmailAddressIdentityArn: long(2049) },
+      'feedbackForwardingEmailAddressIdentityArn',
+      2048,
+    ],
+    ['configurationSetName', { configurationSetName: long(65) }, 'configurationSetName', 64],
+    ['endpoint', { endpoint: `http://a/${long(2048, '/')}` }, 'endpoint', 2048],
+    ['replyTo', { replyTo: long(25_601) }, 'replyTo', 25_600],
+    ['a template subject', { templates: template({ subject: long(2001) }) }, 'subject', 2000],
+    ['a template content', { templates: template({ content: long(1_000_001) }) }, 'content', 1_000_000],
+  ])('refuses an over-long %s, naming the limit', (_name, change, field, max) => {
+    const problems = problemsOf({ ...minimalConfig, ...change });
+    expect(problems).toEqual([expect.stringContaining(`${field} has `)]);
+    expect(problems[0]).toContain(`; it may have at most ${max}.`);
+  });
+
+  it('accepts each field at its limit', () => {
+    expect(
+      problemsOf({
+        ...minimalConfig,
+        accessKeyId: long(128, 'A'),
+        accessKeySecret: long(1024),
+        configurationSetName: long(64),
+        endpoint: `http://a/${long(2039)}`,
+        templates: template({ subject: long(2000), content: long(1_000_000) }),
+        tags: { [long(256)]: long(256) },
+      })
+    ).toEqual([]);
+  });
+
+  it('refuses a display name over 256 characters, in the sender and in replyTo', () => {
+    expect(problemsOf({ ...minimalConfig, emailAddress: `${long(257)} <a@example.com>` })).toEqual([
+      'emailAddress: emailAddress: the display name may have at most 256 characters.',
+    ]);
+    expect(problemsOf({ ...minimalConfig, replyTo: [`${long(257)} <a@example.com>`] })).toEqual([
+      'replyTo: replyTo: a display name may have at most 256 characters.',
+    ]);
+  });
+
+  it('refuses more than 50 Reply-To addresses, as a list or an array', () => {
+    const addresses = Array.from({ length: 51 }, (_, index) => `r${index}@example.com`);
+    for (const replyTo of [addresses, addresses.join(', ')]) {
+      expect(problemsOf({ ...minimalConfig, replyTo })).toEqual([
+        'replyTo: replyTo may hold at most 50 addresses.',
+      ]);
+    }
+  });
+
+  it('refuses more templates than usage types before reading them', () => {
+    const templates = Array.from({ length: 100_000 }, () => ({ usageType: 'Generic' }));
+    expect(problemsOf({ ...minimalConfig, templates })).toEqual([
+      'templates: templates may hold at most 9 templates, one per usage type.',
+    ]);
+  });
+
+  it('refuses a tag name or value over 256 characters, quoting only its start', () => {
+    const [problem] = problemsOf({ ...minimalConfig, tags: { [long(257)]: 'v' } });
+    expect(problem).toMatch(/^tags\.a+: Tag "a{100}…": SES tag names and values may use only/);
+  });
+
+  it('does not read a huge timeoutMs text as a number', () => {
+    expect(problemsOf({ ...minimalConfig, timeoutMs: long(100_000, '9') })).toEqual([
+      'timeoutMs: timeoutMs must be a number of milliseconds, such as 10000.',
+    ]);
+  });
 });
 
 describe('credentials', () => {
