@@ -78,6 +78,27 @@ const sizedFirst = <Schema extends z.ZodTypeAny>(
     })
     .pipe(schema);
 
+const awsAccessKeyIdPattern = /^[A-Z\d]{16,128}$/;
+
+const awsHostSuffixes = ['.amazonaws.com', '.amazonaws.com.cn', '.api.aws'];
+
+/**
+ * True when the connector talks to AWS: no endpoint (SES's regional one), or an endpoint on an
+ * AWS domain. Local emulators (LocalStack, aws-ses-v2-local) and proxies are not AWS, and take
+ * any key ID, such as LocalStack's `test`.
+ */
+const isAwsEndpoint = (endpoint: unknown): boolean => {
+  if (endpoint === undefined) {
+    return true;
+  }
+  // An endpoint that failed its own check is not a string here: its issue says enough.
+  if (typeof endpoint !== 'string' || !URL.canParse(endpoint)) {
+    return false;
+  }
+  const host = new URL(endpoint).hostname.toLowerCase().replace(/\.$/, '');
+  return awsHostSuffixes.some((suffix) => host.endsWith(suffix) || host === suffix.slice(1));
+};
+
 /** Removes trailing slashes in one pass from the end (a `/\/+$/` replace is quadratic). */
 const withoutTrailingSlashes = (text: string): string => {
   let end = text.length;
@@ -340,14 +361,8 @@ const templatesGuard = sizedFirst(
  */
 export const configGuard = z
   .object({
-    accessKeyId: optional(
-      capped('accessKeyId', configLimits.accessKeyId).pipe(
-        trimmed.regex(
-          /^[A-Z\d]{16,128}$/,
-          'accessKeyId must be an AWS access key ID: 16 or more capital letters and digits, such as AKIAIOSFODNN7EXAMPLE.'
-        )
-      )
-    ),
+    // Its AWS format is checked below, once the endpoint tells whether the key is for AWS.
+    accessKeyId: optional(capped('accessKeyId', configLimits.accessKeyId).pipe(trimmed)),
     accessKeySecret: optional(capped('accessKeySecret', configLimits.accessKeySecret).pipe(trimmed)),
     region: regionGuard,
     emailAddress: optional(mailboxGuard('emailAddress')),
@@ -371,7 +386,15 @@ export const configGuard = z
     tags: optional(tagsGuard),
   })
   .strict()
-  .superRefine(({ accessKeyId, accessKeySecret }, context) => {
+  .superRefine(({ accessKeyId, accessKeySecret, endpoint }, context) => {
+    if (accessKeyId && isAwsEndpoint(endpoint) && !awsAccessKeyIdPattern.test(accessKeyId)) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['accessKeyId'],
+        message:
+          'accessKeyId must be an AWS access key ID: 16 or more capital letters and digits, such as AKIAIOSFODNN7EXAMPLE.',
+      });
+    }
     if (accessKeyId && !accessKeySecret) {
       context.addIssue({
         code: z.ZodIssueCode.custom,

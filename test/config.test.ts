@@ -218,6 +218,39 @@ describe('credentials', () => {
       expect.stringMatching(/^accessKeyId: accessKeyId must be an AWS access key ID/),
     ]);
   });
+
+  it.each([
+    ['no endpoint (the regional SES endpoint)', undefined],
+    ['a regional endpoint', 'https://email.eu-west-1.amazonaws.com'],
+    ['a VPC endpoint', 'https://vpce-0123-abcd.email.us-east-1.vpce.amazonaws.com/'],
+    ['a China endpoint', 'https://email.cn-north-1.amazonaws.com.cn'],
+    ['a dual-stack endpoint', 'https://email.us-east-1.api.aws'],
+    ['an upper-case AWS host', 'https://EMAIL.US-EAST-1.AMAZONAWS.COM'],
+  ])('keeps the AWS key ID format for %s', (_name, endpoint) => {
+    expect(
+      problemsOf({
+        ...minimalConfig,
+        accessKeyId: 'test',
+        accessKeySecret: 'test',
+        ...(endpoint && { endpoint }),
+      })
+    ).toEqual([expect.stringMatching(/^accessKeyId: accessKeyId must be an AWS access key ID/)]);
+  });
+
+  it.each([
+    ['LocalStack', 'http://localhost:4566'],
+    ['the local SES emulator', 'http://127.0.0.1:8005'],
+    ['a host that only looks like AWS', 'https://amazonaws.com.example.test'],
+  ])('accepts any key ID with an endpoint on %s', (_name, endpoint) => {
+    const parsed = parseConfig({ ...minimalConfig, accessKeyId: 'test', accessKeySecret: 'test', endpoint });
+    expect([parsed.accessKeyId, parsed.accessKeySecret]).toEqual(['test', 'test']);
+  });
+
+  it('reports only the endpoint when the endpoint itself is invalid', () => {
+    expect(
+      problemsOf({ ...minimalConfig, accessKeyId: 'test', accessKeySecret: 'test', endpoint: 'ftp://x' })
+    ).toEqual([expect.stringMatching(/^endpoint: endpoint must be an http/)]);
+  });
 });
 
 describe('the config guard rejects real mistakes with a clear message', () => {

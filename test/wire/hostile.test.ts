@@ -553,7 +553,10 @@ describe('secrets never leak', () => {
 
   const failurePaths: FailurePath[] = [
     { label: 'an invalid region', config: { region: 'US East (N. Virginia)' } },
-    { label: 'an invalid access key ID', config: { accessKeyId: 'not-a-key' } },
+    {
+      label: 'an invalid access key ID for AWS',
+      config: { accessKeyId: 'not-a-key', endpoint: 'https://email.eu-west-1.amazonaws.com' },
+    },
     { label: 'the secret without an access key ID', config: { accessKeyId: '' } },
     { label: 'the secret also under an unknown key', config: { secretAccessKey: secret } },
     { label: 'an invalid endpoint', config: { endpoint: 'ftp://example.com' } },
