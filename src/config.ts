@@ -48,17 +48,26 @@ export const configLimits = {
 /** At most 100 characters of a value, for quoting in a message. */
 const quoted = (text: string) => (text.length > 100 ? `${text.slice(0, 100)}…` : text);
 
-/** A string of at most `max` characters: longer text stops here, before the checks after it. */
-const capped = (field: string, max: number, params?: z.RawCreateParams & { required_error?: string }) =>
-  z.string(params).superRefine((text, context) => {
-    if (text.length > max) {
-      context.addIssue({
-        code: z.ZodIssueCode.custom,
-        message: `${field} has ${text.length} characters; it may have at most ${max}.`,
-        fatal: true,
-      });
-    }
-  });
+/**
+ * A string of at most `max` characters: longer text stops here, before the checks after it. A
+ * value of another type gets a sentence naming the field.
+ */
+const capped = (
+  field: string,
+  max: number,
+  params: { required_error?: string; invalid_type_error?: string } = {}
+) =>
+  z
+    .string({ invalid_type_error: `${field} must be text (a JSON string).`, ...params })
+    .superRefine((text, context) => {
+      if (text.length > max) {
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `${field} has ${text.length} characters; it may have at most ${max}.`,
+          fatal: true,
+        });
+      }
+    });
 
 /**
  * Refuses, before `schema` parses anything, a value that `problem` finds too big (an array with
@@ -115,6 +124,7 @@ const regionGuard = z.preprocess(
   (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
   capped('region', configLimits.region, {
     required_error: 'Region is required: the code of the SES region, such as us-east-1.',
+    invalid_type_error: 'Region must be text: the code of the SES region, such as us-east-1.',
   }).pipe(
     z
       .string()
@@ -219,11 +229,17 @@ const isTagPart = (text: string) =>
   text.length > 0 && text.length <= configLimits.tagPart && tagPartPattern.test(text);
 
 const tagsGuard = z
-  .record(z.string(), z.string(), {
-    errorMap: () => ({
-      message: 'tags must be a JSON object of tag names to values, such as {"app": "logto"}.',
+  .record(
+    z.string(),
+    z.string({
+      invalid_type_error: 'tags must be a JSON object of tag names to text values, such as {"app": "logto"}.',
     }),
-  })
+    {
+      errorMap: () => ({
+        message: 'tags must be a JSON object of tag names to values, such as {"app": "logto"}.',
+      }),
+    }
+  )
   .superRefine((tags, context) => {
     const entries = Object.entries(tags);
     if (entries.length > 49) {
@@ -299,29 +315,37 @@ const templateTypes = Object.values(TemplateType) as [UsageType, ...UsageType[]]
 
 /** One email template of the connector config, for one Logto usage type. */
 export const templateGuard = z
-  .object({
-    usageType: z.enum(templateTypes, {
-      errorMap: () => ({ message: `usageType must be one of ${templateTypes.join(', ')}.` }),
-    }),
-    subject: z.preprocess(
-      absentWhenEmpty,
-      capped('subject', configLimits.templateSubject, { required_error: 'Every template needs a subject.' })
-    ),
-    content: z.preprocess(
-      absentWhenEmpty,
-      capped('content', configLimits.templateContent, {
-        required_error: 'Every template needs a content (the email body).',
-      })
-    ),
-    contentType: z.preprocess(
-      absentWhenEmpty,
-      z
-        .enum(['text/html', 'text/plain'], {
-          errorMap: () => ({ message: 'contentType must be "text/html" or "text/plain".' }),
+  .object(
+    {
+      usageType: z.enum(templateTypes, {
+        errorMap: (_issue, { data }) => ({
+          message:
+            data === undefined
+              ? `Every template needs a usageType: one of ${templateTypes.join(', ')}.`
+              : `usageType must be one of ${templateTypes.join(', ')}.`,
+        }),
+      }),
+      subject: z.preprocess(
+        absentWhenEmpty,
+        capped('subject', configLimits.templateSubject, { required_error: 'Every template needs a subject.' })
+      ),
+      content: z.preprocess(
+        absentWhenEmpty,
+        capped('content', configLimits.templateContent, {
+          required_error: 'Every template needs a content (the email body).',
         })
-        .default('text/html')
-    ),
-  })
+      ),
+      contentType: z.preprocess(
+        absentWhenEmpty,
+        z
+          .enum(['text/html', 'text/plain'], {
+            errorMap: () => ({ message: 'contentType must be "text/html" or "text/plain".' }),
+          })
+          .default('text/html')
+      ),
+    },
+    { invalid_type_error: 'Each template must be a JSON object { usageType, subject, content }.' }
+  )
   .strict();
 
 const templatesGuard = sizedFirst(
@@ -354,36 +378,39 @@ const templatesGuard = sizedFirst(
 });
 
 /**
- * The connector's configuration, as stored by Logto. A strict superset of the official
- * `@logto/connector-aws-ses` config: the same field names, so an existing config can be pasted.
- * Empty strings count as absent. Parsing normalises it: addresses become {@link Mailbox}es, the
- * region is lower-cased, `timeoutMs` gets its default.
+ * The fields of the config and the guard of each, in the order of the Console form. Read it for
+ * the config's keys; parse with {@link configGuard}.
  */
-export const configGuard = z
-  .object({
-    // Its AWS format is checked below, once the endpoint tells whether the key is for AWS.
-    accessKeyId: optional(capped('accessKeyId', configLimits.accessKeyId).pipe(trimmed)),
-    accessKeySecret: optional(capped('accessKeySecret', configLimits.accessKeySecret).pipe(trimmed)),
-    region: regionGuard,
-    emailAddress: optional(mailboxGuard('emailAddress')),
-    emailAddressIdentityArn: optional(identityArnGuard('emailAddressIdentityArn')),
-    feedbackForwardingEmailAddress: optional(bareAddressGuard('feedbackForwardingEmailAddress')),
-    feedbackForwardingEmailAddressIdentityArn: optional(
-      identityArnGuard('feedbackForwardingEmailAddressIdentityArn')
-    ),
-    configurationSetName: optional(
-      capped('configurationSetName', configLimits.configurationSetName).pipe(
-        trimmed.regex(
-          /^[\w-]{1,64}$/,
-          'configurationSetName must be the name of an SES configuration set: letters, digits, "_" and "-", at most 64 characters.'
-        )
+export const configShape = {
+  // Its AWS format is checked below, once the endpoint tells whether the key is for AWS.
+  accessKeyId: optional(capped('accessKeyId', configLimits.accessKeyId).pipe(trimmed)),
+  accessKeySecret: optional(capped('accessKeySecret', configLimits.accessKeySecret).pipe(trimmed)),
+  region: regionGuard,
+  emailAddress: optional(mailboxGuard('emailAddress')),
+  emailAddressIdentityArn: optional(identityArnGuard('emailAddressIdentityArn')),
+  feedbackForwardingEmailAddress: optional(bareAddressGuard('feedbackForwardingEmailAddress')),
+  feedbackForwardingEmailAddressIdentityArn: optional(
+    identityArnGuard('feedbackForwardingEmailAddressIdentityArn')
+  ),
+  configurationSetName: optional(
+    capped('configurationSetName', configLimits.configurationSetName).pipe(
+      trimmed.regex(
+        /^[\w-]{1,64}$/,
+        'configurationSetName must be the name of an SES configuration set: letters, digits, "_" and "-", at most 64 characters.'
       )
-    ),
-    templates: templatesGuard,
-    replyTo: optional(replyToGuard),
-    endpoint: optional(endpointGuard),
-    timeoutMs: timeoutGuard,
-    tags: optional(tagsGuard),
+    )
+  ),
+  templates: templatesGuard,
+  replyTo: optional(replyToGuard),
+  endpoint: optional(endpointGuard),
+  timeoutMs: timeoutGuard,
+  tags: optional(tagsGuard),
+};
+
+const configObject = z
+  .object(configShape, {
+    invalid_type_error:
+      'The config must be a JSON object with region, emailAddress and templates, such as {"region": "us-east-1", "emailAddress": "noreply@example.com", "templates": [...]}.',
   })
   .strict()
   .superRefine(({ accessKeyId, accessKeySecret, endpoint }, context) => {
@@ -412,6 +439,39 @@ export const configGuard = z
       });
     }
   });
+
+/**
+ * Logto's Console and Management API replace the message of every `invalid_type` issue with
+ * their own ("Expected string but received undefined") and keep the message of every other
+ * code. Type problems become `custom` issues with the same path and message, so operators read
+ * the field's sentence.
+ */
+const inWordsLogtoKeeps = (issue: z.ZodIssue): z.IssueData =>
+  issue.code === z.ZodIssueCode.invalid_type
+    ? { code: z.ZodIssueCode.custom, path: issue.path, message: issue.message }
+    : issue;
+
+/**
+ * The connector's configuration, as stored by Logto. A strict superset of the official
+ * `@logto/connector-aws-ses` config: the same field names, so an existing config can be pasted.
+ * Empty strings count as absent. Parsing normalises it: addresses become {@link Mailbox}es, the
+ * region is lower-cased, `timeoutMs` gets its default. Every issue carries a sentence Logto
+ * shows as written.
+ */
+export const configGuard: z.ZodType<
+  z.output<typeof configObject>,
+  z.ZodTypeDef,
+  z.input<typeof configObject>
+> = z.any().transform((config: unknown, context) => {
+  const result = configObject.safeParse(config);
+  if (result.success) {
+    return result.data;
+  }
+  for (const issue of result.error.issues) {
+    context.addIssue(inWordsLogtoKeeps(issue));
+  }
+  return z.NEVER;
+});
 
 /** One email template of the config, as an operator writes it. */
 export type EmailTemplate = {

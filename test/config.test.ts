@@ -2,6 +2,7 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 
+import { configShape } from '../src/config.js';
 import { configGuard, formItems, parseConfig } from '../src/index.js';
 import { accessKeyId, fullConfig, minimalConfig, officialConfigs, rejectionOf, secret } from './fixtures.js';
 
@@ -13,11 +14,7 @@ const problemsOf = (config: unknown): string[] => {
     : result.error.issues.map(({ path, message }) => `${path.join('.')}: ${message}`);
 };
 
-const configKeysOf = (): string[] => {
-  // The guard is an object wrapped in a refinement: read the object's shape.
-  const inner = configGuard._def.schema;
-  return Object.keys(inner.shape).sort();
-};
+const configKeysOf = (): string[] => Object.keys(configShape).sort();
 
 describe('the config guard accepts what the official connector accepts', () => {
   it.each(Object.entries(officialConfigs))('parses %s unchanged', (_name, config) => {
@@ -403,6 +400,147 @@ describe('the config guard rejects real mistakes with a clear message', () => {
 
   it.each([null, undefined, 'config', 42, []])('rejects %j as a whole config', (config) => {
     expect(problemsOf(config).length).toBeGreaterThan(0);
+  });
+});
+
+describe('issues Logto shows in our words', () => {
+  /**
+   * How Logto 1.42 turns a ZodError into the `details` of its answer (packages/core,
+   * RequestError's formatZodError): `invalid_type` issues get Logto's own sentence, every other
+   * code keeps ours.
+   */
+  const logtoDetailsOf = (config: unknown): string[] => {
+    const result = configGuard.safeParse(config);
+    expect(result.success).toBe(false);
+    return result.success
+      ? []
+      : result.error.issues.map(
+          (issue) =>
+            `Error in key path "${issue.path.join('.')}": (${issue.code}) ${
+              issue.code === 'invalid_type'
+                ? `Expected ${issue.expected} but received ${issue.received}.`
+                : issue.message
+            }`
+        );
+  };
+
+  const generic = { usageType: 'Generic', subject: 's', content: 'c' };
+  const withTemplate = (template: Record<string, unknown>) => ({ ...minimalConfig, templates: [template] });
+  const without = (object: Record<string, unknown>, key: string) =>
+    Object.fromEntries(Object.entries(object).filter(([name]) => name !== key));
+  const withoutRegion = without(minimalConfig, 'region');
+  const withoutTemplates = without(minimalConfig, 'templates');
+  const withoutUsageType = without(generic, 'usageType');
+
+  it.each([
+    ['a missing region', withoutRegion, 'region', /^Region is required/],
+    ['a region of the wrong type', { ...minimalConfig, region: 42 }, 'region', /^Region must be text/],
+    ['missing templates', withoutTemplates, 'templates', /^templates is required/],
+    [
+      'templates of the wrong type',
+      { ...minimalConfig, templates: {} },
+      'templates',
+      /^templates must be a JSON array/,
+    ],
+    [
+      'a template that is not an object',
+      { ...minimalConfig, templates: [42] },
+      'templates.0',
+      /^Each template must be a JSON object/,
+    ],
+    [
+      'a template without usageType',
+      withTemplate(withoutUsageType),
+      'templates.0.usageType',
+      /^Every template needs a usageType/,
+    ],
+    [
+      'a usageType of the wrong type',
+      withTemplate({ ...generic, usageType: 1 }),
+      'templates.0.usageType',
+      /^usageType must be one of/,
+    ],
+    [
+      'a template without subject',
+      withTemplate({ ...generic, subject: undefined }),
+      'templates.0.subject',
+      /^Every template needs a subject/,
+    ],
+    [
+      'a subject of the wrong type',
+      withTemplate({ ...generic, subject: 42 }),
+      'templates.0.subject',
+      /^subject must be text/,
+    ],
+    [
+      'a template without content',
+      withTemplate({ ...generic, content: undefined }),
+      'templates.0.content',
+      /^Every template needs a content/,
+    ],
+    [
+      'a content of the wrong type',
+      withTemplate({ ...generic, content: ['c'] }),
+      'templates.0.content',
+      /^content must be text/,
+    ],
+    [
+      'a contentType of the wrong type',
+      withTemplate({ ...generic, contentType: true }),
+      'templates.0.contentType',
+      /^contentType must be/,
+    ],
+    [
+      'an accessKeyId of the wrong type',
+      { ...minimalConfig, accessKeyId: 42 },
+      'accessKeyId',
+      /^accessKeyId must be text/,
+    ],
+    [
+      'an emailAddress of the wrong type',
+      { ...minimalConfig, emailAddress: {} },
+      'emailAddress',
+      /^emailAddress must be text/,
+    ],
+    [
+      'an ARN of the wrong type',
+      { ...minimalConfig, emailAddressIdentityArn: 1 },
+      'emailAddressIdentityArn',
+      /^emailAddressIdentityArn must be text/,
+    ],
+    [
+      'an endpoint of the wrong type',
+      { ...minimalConfig, endpoint: false },
+      'endpoint',
+      /^endpoint must be text/,
+    ],
+    [
+      'a configuration set of the wrong type',
+      { ...minimalConfig, configurationSetName: 1 },
+      'configurationSetName',
+      /^configurationSetName must be text/,
+    ],
+    [
+      'a timeout of the wrong type',
+      { ...minimalConfig, timeoutMs: {} },
+      'timeoutMs',
+      /^timeoutMs must be a number/,
+    ],
+    ['tags of the wrong type', { ...minimalConfig, tags: 'a' }, 'tags', /^tags must be a JSON object/],
+    [
+      'a tag value of the wrong type',
+      { ...minimalConfig, tags: { a: 1 } },
+      'tags.a',
+      /^tags must be a JSON object/,
+    ],
+    ['a whole config that is not an object', null, '', /^The config must be a JSON object/],
+  ])('for %s', (_name, config, path, message) => {
+    const details = logtoDetailsOf(config);
+    expect(details).toEqual([expect.stringMatching(/^Error in key path "[^"]*": \(custom\) /)]);
+    const [detail] = details;
+    const ours = detail?.replace(/^Error in key path "([^"]*)": \(custom\) /, '');
+    expect(detail).toContain(`"${path}"`);
+    expect(ours).toMatch(message);
   });
 });
 
