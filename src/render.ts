@@ -1,3 +1,4 @@
+import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import escapeHtml from 'escape-html';
 import { type HtmlToTextOptions, convert } from 'html-to-text';
 import { LRUCache } from 'lru-cache';
@@ -130,6 +131,44 @@ const lookUp = (payload: Record<string, unknown>, path: readonly string[]): unkn
 
 const asIs = (text: string): string => text;
 
+/** The value of a placeholder that could not be read: a sentence for the Console. */
+const unreadableValue = (placeholder: Placeholder, cause: unknown): ConnectorError => {
+  const error = new ConnectorError(ConnectorErrorCodes.General, {
+    errorDescription: `The message payload's value for ${placeholder.written} could not be read or turned into text (a getter or its toString failed). Logto sends plain values; check the code that called sendMessage.`,
+  });
+  error.cause = cause;
+  return error;
+};
+
+const hasNoConversion = (value: object): boolean =>
+  !(Symbol.toPrimitive in value) && !('toString' in value) && !('valueOf' in value);
+
+/**
+ * Logto's own stringification (`String(value)`, objects included), so templates behave as in
+ * other connectors. An object without a prototype reads as any other plain object does,
+ * `[object Object]`; a value whose conversion throws is a ConnectorError naming the placeholder.
+ */
+const textOf = (value: unknown, placeholder: Placeholder): string => {
+  try {
+    if (typeof value === 'object' && value !== null && hasNoConversion(value)) {
+      return '[object Object]';
+    }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    return String(value ?? '');
+  } catch (error: unknown) {
+    throw unreadableValue(placeholder, error);
+  }
+};
+
+/** {@link lookUp}, with a throwing getter or proxy turned into a ConnectorError. */
+const valueAt = (payload: Record<string, unknown>, placeholder: Placeholder): unknown => {
+  try {
+    return lookUp(payload, placeholder.path);
+  } catch (error: unknown) {
+    throw unreadableValue(placeholder, error);
+  }
+};
+
 /**
  * HTML escaping for one placeholder: `&<>"'` in text and quoted attributes; in a bare tag
  * context every character but letters and digits becomes a character reference, so a space or
@@ -143,11 +182,22 @@ export const escapeForHtml = (value: string, placeholder: { inBareTag?: boolean 
       )
     : escapeHtml(value);
 
+const hasRoot = (payload: Record<string, unknown>, placeholder: Placeholder): boolean => {
+  try {
+    return Object.hasOwn(payload, placeholder.root);
+  } catch (error: unknown) {
+    throw unreadableValue(placeholder, error);
+  }
+};
+
 /**
  * Fills the placeholders of a compiled template with Logto's semantics: a placeholder whose root
  * key is not in the payload stays as written; a missing nested value becomes `''`. Only the
  * payload's own properties count (`{{constructor}}` stays as written). Each inserted value goes
  * through `encode` (HTML escaping for HTML bodies).
+ *
+ * @throws the host's `ConnectorError(General)` when a value cannot be read or turned into text
+ *   (a throwing getter, proxy or `toString`).
  */
 export const fillPlaceholders = (
   compiled: CompiledText,
@@ -158,11 +208,8 @@ export const fillPlaceholders = (
   for (const segment of compiled) {
     if (typeof segment === 'string') {
       result += segment;
-    } else if (Object.hasOwn(payload, segment.root)) {
-      const value = lookUp(payload, segment.path);
-      // Logto's own stringification, objects included, so templates behave as in other connectors.
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string
-      result += encode(String(value ?? ''), segment);
+    } else if (hasRoot(payload, segment)) {
+      result += encode(textOf(valueAt(payload, segment), segment), segment);
     } else {
       result += segment.written;
     }
