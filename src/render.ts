@@ -1,8 +1,10 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import escapeHtml from 'escape-html';
 import { type HtmlToTextOptions, convert } from 'html-to-text';
+import { Parser } from 'htmlparser2';
 import { LRUCache } from 'lru-cache';
 
+import { type HtmlContext, htmlContextsOf } from './html-context.js';
 import { stripControlCharacters } from './mailbox.js';
 
 /** A `{{ path }}` placeholder as written in a template. */
@@ -10,9 +12,16 @@ type Placeholder = {
   written: string;
   root: string;
   path: readonly string[];
-  /** True inside an HTML tag outside quotes (`<td width={{x}}>`), where a space starts a new attribute. */
-  inBareTag?: boolean;
+  /** In an HTML template: where the placeholder sits, which decides its escaping. */
+  context?: HtmlContext;
+  /** The whole value of an unquoted attribute (`<td width={{x}}>`). */
+  wholeUnquotedValue?: boolean;
+  /** In a URL attribute (`href`, `src`…): the attribute's whole value, checked once per send. */
+  url?: UrlAttributeValue;
 };
+
+/** A URL attribute's value as literal text (character references decoded) and placeholders. */
+type UrlAttributeValue = { name: string; parts: CompiledText };
 
 /** A template split once into literal text and placeholders, so each send only joins strings. */
 export type CompiledText = ReadonlyArray<string | Placeholder>;
@@ -39,62 +48,145 @@ const placeholderPattern = /{{\s*([\w.]+)\s*}}/g;
 
 const compiledCacheSize = 256;
 
-type HtmlState = 'text' | 'tag' | 'double-quoted' | 'single-quoted' | 'comment';
+/** Attributes whose value is a URL a client may follow or load. */
+const urlAttributes = new Set([
+  'action',
+  'background',
+  'cite',
+  'classid',
+  'codebase',
+  'data',
+  'dynsrc',
+  'formaction',
+  'href',
+  'icon',
+  'longdesc',
+  'lowsrc',
+  'manifest',
+  'ping',
+  'poster',
+  'profile',
+  'src',
+  'srcset',
+  'usemap',
+  'xlink:href',
+]);
 
-/**
- * Where HTML markup puts each offset: in text, in a tag outside quotes, in a quoted attribute
- * value, or in a comment. Enough to tell which placeholders sit in a bare tag context.
- */
-const htmlStatesAt = (html: string, offsets: readonly number[]): HtmlState[] => {
-  const states: HtmlState[] = [];
-  let state: HtmlState = 'text';
-  let next = 0;
-  for (let index = 0; index <= html.length && next < offsets.length; index += 1) {
-    while (offsets[next] === index) {
-      states.push(state);
-      next += 1;
-    }
-    const character = html[index];
-    if (state === 'text' && character === '<') {
-      if (html.startsWith('<!--', index)) {
-        state = 'comment';
-        index += 3;
-      } else if (/[a-z/]/i.test(html[index + 1] ?? '')) {
-        state = 'tag';
-      }
-    } else if (state === 'comment' && html.startsWith('-->', index)) {
-      state = 'text';
-      index += 2;
-    } else if (state === 'tag') {
-      state =
-        character === '"'
-          ? 'double-quoted'
-          : character === "'"
-            ? 'single-quoted'
-            : character === '>'
-              ? 'text'
-              : 'tag';
-    } else if (
-      (state === 'double-quoted' && character === '"') ||
-      (state === 'single-quoted' && character === "'")
-    ) {
-      state = 'tag';
-    }
+/** Event handlers hold script; `srcdoc` holds a whole HTML document. */
+const refine = (context: HtmlContext): HtmlContext => {
+  if (context.kind !== 'attribute') {
+    return context;
   }
-  return states;
+  const { name } = context.attribute;
+  if (name.startsWith('on') || name === 'srcdoc') {
+    return {
+      kind: 'refused',
+      where: `in the ${name} attribute, which holds ${name === 'srcdoc' ? 'HTML' : 'script'}`,
+    };
+  }
+  return context;
+};
+
+/** Literal attribute text as a client reads it: character references decoded. */
+const decodedAttributeText = (text: string): string => {
+  if (!text.includes('&')) {
+    return text;
+  }
+  let decoded = text;
+  const parser = new Parser({ onattribute: (_name, value) => (decoded = value) }, { decodeEntities: true });
+  parser.end(`<a v="${text.replaceAll('"', '&quot;')}">`);
+  return decoded;
 };
 
 /**
- * Splits a template into literal text and placeholders. With `html`, placeholders inside a tag
- * but outside quotes are marked, so their values get the strictest escaping.
+ * Gives every placeholder in a URL attribute the attribute's whole value (decoded literal text
+ * and placeholders), so a send can check the URL its values make. The placeholders of one
+ * attribute are consecutive: one pass.
+ */
+const attachUrlChecks = (
+  template: string,
+  segments: ReadonlyArray<string | Placeholder>,
+  matches: readonly RegExpMatchArray[]
+) => {
+  const placeholders = segments.filter((segment): segment is Placeholder => typeof segment !== 'string');
+  let index = 0;
+  while (index < placeholders.length) {
+    const context = placeholders[index]?.context;
+    if (context?.kind !== 'attribute' || !urlAttributes.has(context.attribute.name)) {
+      index += 1;
+      continue;
+    }
+    const { attribute } = context;
+    const parts: Array<string | Placeholder> = [];
+    const url: UrlAttributeValue = { name: attribute.name, parts };
+    let last = attribute.start;
+    for (; index < placeholders.length; index += 1) {
+      const placeholder = placeholders[index];
+      const match = matches[index];
+      const inner = placeholder?.context;
+      if (!placeholder || !match || inner?.kind !== 'attribute' || inner.attribute !== attribute) {
+        break;
+      }
+      parts.push(decodedAttributeText(template.slice(last, match.index)));
+      parts.push(placeholder);
+      placeholder.url = url;
+      last = (match.index ?? 0) + match[0].length;
+    }
+    parts.push(decodedAttributeText(template.slice(last, attribute.end)));
+  }
+};
+
+const allowedSchemes = new Set(['http', 'https', 'mailto']);
+
+/** The scheme a client reads in a URL: tabs and line breaks removed, leading spaces and controls ignored. */
+const schemeOf = (url: string): string | undefined =>
+  /^([a-z][a-z\d+.-]*):/i
+    .exec(url.replaceAll(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''))?.[1]
+    ?.toLowerCase();
+
+/**
+ * Refuses a URL attribute whose value, once the payload's values are in, is not an http(s),
+ * mailto or relative URL (a `javascript:` or `data:` link made by a value).
+ */
+const checkUrl = (url: UrlAttributeValue, placeholder: Placeholder, payload: Record<string, unknown>) => {
+  const value = fillPlaceholders(url.parts, payload);
+  const candidates =
+    url.name === 'srcset'
+      ? value.split(',').map((candidate) => candidate.trim().split(/\s/)[0] ?? '')
+      : [value];
+  for (const candidate of candidates) {
+    const scheme = schemeOf(candidate);
+    if (scheme !== undefined && !allowedSchemes.has(scheme)) {
+      throw new ConnectorError(ConnectorErrorCodes.General, {
+        errorDescription: `The value for ${placeholder.written} makes the ${url.name} attribute a "${scheme.slice(0, 32)}:" URL; links and images made from payload values may only use http, https, mailto or a relative URL.`,
+      });
+    }
+  }
+};
+
+/** Fills an HTML template: each value escaped for its context, URL attributes checked. */
+const fillHtml = (compiled: CompiledText, payload: Record<string, unknown>): string => {
+  const checked = new Set<UrlAttributeValue>();
+  return fillPlaceholders(compiled, payload, (value, placeholder) => {
+    if (placeholder.url && !checked.has(placeholder.url)) {
+      checked.add(placeholder.url);
+      checkUrl(placeholder.url, placeholder, payload);
+    }
+    return escapeForHtml(value, placeholder);
+  });
+};
+
+/**
+ * Splits a template into literal text and placeholders. With `html`, each placeholder gets its
+ * context in the markup, which decides how its value is escaped.
  */
 export const compileTemplateText = (template: string, { html = false } = {}): CompiledText => {
   const segments: Array<string | Placeholder> = [];
   const matches = [...template.matchAll(placeholderPattern)];
-  const states = html
-    ? htmlStatesAt(
+  const contexts = html
+    ? htmlContextsOf(
         template,
-        matches.map((match) => match.index)
+        matches.map((match) => ({ start: match.index, end: match.index + match[0].length }))
       )
     : [];
   let last = 0;
@@ -104,16 +196,28 @@ export const compileTemplateText = (template: string, { html = false } = {}): Co
       segments.push(template.slice(last, match.index));
     }
     const path = key.split('.');
+    const context = contexts[position];
+    // An empty value that is a whole unquoted attribute value is written as "": otherwise the
+    // next attribute would become the value (`<td width= class=x>`).
+    const wholeUnquotedValue =
+      context?.kind === 'attribute' &&
+      !context.quoted &&
+      context.attribute.start === match.index &&
+      context.attribute.end === match.index + written.length;
     segments.push({
       written,
       root: path[0] ?? '',
       path,
-      ...(states[position] === 'tag' && { inBareTag: true }),
+      ...(context && { context: refine(context) }),
+      ...(wholeUnquotedValue && { wholeUnquotedValue }),
     });
     last = match.index + written.length;
   }
   if (last < template.length) {
     segments.push(template.slice(last));
+  }
+  if (html) {
+    attachUrlChecks(template, segments, matches);
   }
   return segments;
 };
@@ -169,18 +273,62 @@ const valueAt = (payload: Record<string, unknown>, placeholder: Placeholder): un
   }
 };
 
+/** Every character but letters and digits as a character reference: safe in any HTML context. */
+const strictHtml = (value: string): string =>
+  value.replaceAll(/[^\p{L}\p{N}]/gu, (character) => `&#x${(character.codePointAt(0) ?? 0).toString(16)};`);
+
 /**
- * HTML escaping for one placeholder: `&<>"'` in text and quoted attributes; in a bare tag
- * context every character but letters and digits becomes a character reference, so a space or
- * `=` in a value cannot start a new attribute.
+ * CSS escapes (`\3b `) for every character that could end a value, a declaration, a rule, a
+ * comment or the `<style>` element: letters, digits and `# . % + , -` and spaces stay.
  */
-export const escapeForHtml = (value: string, placeholder: { inBareTag?: boolean }): string =>
-  placeholder.inBareTag
-    ? value.replaceAll(
-        /[^\p{L}\p{N}]/gu,
-        (character) => `&#x${(character.codePointAt(0) ?? 0).toString(16)};`
-      )
-    : escapeHtml(value);
+const cssEscaped = (value: string): string =>
+  value.replaceAll(
+    /[^\p{L}\p{N}#.%+, -]/gu,
+    (character) => `\\${(character.codePointAt(0) ?? 0).toString(16)} `
+  );
+
+const refusedPlaceholder = (placeholder: Placeholder, where: string): ConnectorError =>
+  new ConnectorError(ConnectorErrorCodes.General, {
+    errorDescription: `The email template puts ${placeholder.written} ${where}, where no value can be inserted safely: move it into text or an ordinary attribute value.`,
+  });
+
+/**
+ * Escaping for one placeholder of an HTML template, by its context: the usual five entities in
+ * text and quoted attribute values; every character but letters and digits as a character
+ * reference in an unquoted attribute value and in raw text; CSS escapes in `<style>` and
+ * `style` attributes. A placeholder inside a script, an event handler, `srcdoc`, or where a tag
+ * or attribute name goes is refused with a ConnectorError.
+ */
+export const escapeForHtml = (
+  value: string,
+  placeholder: { context?: HtmlContext; written?: string; wholeUnquotedValue?: boolean }
+): string => {
+  const context = placeholder.context ?? { kind: 'text' };
+  switch (context.kind) {
+    case 'text': {
+      return escapeHtml(value);
+    }
+    case 'raw': {
+      return strictHtml(value);
+    }
+    case 'css': {
+      return cssEscaped(value);
+    }
+    case 'attribute': {
+      const text = context.attribute.name === 'style' ? cssEscaped(value) : value;
+      if (context.quoted) {
+        return escapeHtml(text);
+      }
+      return text === '' && placeholder.wholeUnquotedValue ? '""' : strictHtml(text);
+    }
+    case 'refused': {
+      throw refusedPlaceholder(
+        { written: placeholder.written ?? '{{…}}', root: '', path: [] },
+        context.where
+      );
+    }
+  }
+};
 
 const hasRoot = (payload: Record<string, unknown>, placeholder: Placeholder): boolean => {
   try {
@@ -271,7 +419,7 @@ export const renderContent = (
   }
   return {
     subject,
-    html: fillPlaceholders(compiledHtml.memo(template.content), payload, escapeForHtml),
+    html: fillHtml(compiledHtml.memo(template.content), payload),
     text: fillPlaceholders(compiledAlternatives.memo(template.content), payload),
   };
 };
