@@ -560,6 +560,14 @@ describe('the Console form', () => {
     expect([...formKeys].sort()).toEqual(configKeysOf());
   });
 
+  it('marks as required exactly what the guard requires: region and templates, not emailAddress', () => {
+    expect(formItems.filter((item) => item.required).map(({ key }) => key)).toEqual(['region', 'templates']);
+    expect(problemsOf({ region: 'us-east-1', templates: minimalConfig.templates })).toEqual([]);
+    expect(formItems.find(({ key }) => key === 'emailAddress')?.description).toContain(
+      'Needed unless every Logto email template gives its own sender (sendFrom)'
+    );
+  });
+
   it('marks the access key secret confidential', () => {
     expect(formItems.find(({ key }) => key === 'accessKeySecret')?.isConfidential).toBe(true);
   });
