@@ -142,6 +142,54 @@ const renderCases: Case[] = [
     (value) =>
       renderContent({ subject: 's', content: '<td width={{v}}>', contentType: 'text/html' }, { v: value }),
   ],
+  [
+    'a URL value of controls and tabs',
+    repeat('\u0001\t'),
+    (value) =>
+      renderContent(
+        { subject: 's', content: '<a href="{{v}}">', contentType: 'text/html' },
+        { v: `${value}a` }
+      ),
+  ],
+  [
+    'a URL value of scheme characters',
+    repeat('a+.-'),
+    (value) =>
+      renderContent({ subject: 's', content: '<a href="{{v}}">', contentType: 'text/html' }, { v: value }),
+  ],
+  [
+    'a srcset of candidates',
+    repeat('a 1x, '),
+    (value) =>
+      renderContent(
+        { subject: 's', content: '<img srcset="{{v}}">', contentType: 'text/html' },
+        { v: value }
+      ),
+  ],
+  [
+    'a CSS value',
+    repeat('};<\\'),
+    (value) =>
+      renderContent(
+        { subject: 's', content: '<style>p{color:{{v}}}</style>', contentType: 'text/html' },
+        { v: value }
+      ),
+  ],
+  [
+    'HTML of scripts',
+    repeat('<script><!--<script></script>-->'),
+    (text) => compileTemplateText(text, { html: true }),
+  ],
+  [
+    'HTML of URL attributes',
+    repeat('<a href="&amp;{{c}}">'),
+    (text) => compileTemplateText(text, { html: true }),
+  ],
+  [
+    'HTML of raw text never closed',
+    (length) => `<xmp>${'</xm'.repeat(length / 4)}{{c}}`,
+    (text) => compileTemplateText(text, { html: true }),
+  ],
   ['a header value of controls', repeat('\u0000\r'), (value) => renderHeaderText('{{v}}', { v: value })],
 ];
 
