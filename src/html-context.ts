@@ -118,6 +118,19 @@ export const htmlContextsOf = (html: string, spans: readonly Span[]): HtmlContex
     return isWhitespace(after) || after === '/' || after === '>';
   };
 
+  /** Where the `]>` ending a conditional comment's opener is, searched once past each miss. */
+  let noCloseAfter = html.length + 1;
+  const conditionalEnd = (index: number): number => {
+    if (index >= noCloseAfter) {
+      return -1;
+    }
+    const close = html.indexOf(']>', index);
+    if (close === -1) {
+      noCloseAfter = index;
+    }
+    return close;
+  };
+
   const contextFor = (): HtmlContext => {
     switch (state) {
       case 'data':
@@ -174,7 +187,7 @@ export const htmlContextsOf = (html: string, spans: readonly Span[]): HtmlContex
         }
         if (html.slice(index, index + 7).toLowerCase() === '<!--[if') {
           // Outlook renders the content of a conditional comment as HTML.
-          const close = html.indexOf(']>', index);
+          const close = conditionalEnd(index);
           if (close !== -1) {
             return close + 2 - index;
           }
@@ -431,7 +444,7 @@ export const htmlContextsOf = (html: string, spans: readonly Span[]): HtmlContex
       }
       contexts.push(contextFor());
       next += 1;
-      index = span.end;
+      index = Math.max(index, span.end);
       continue;
     }
     if (index >= html.length) {

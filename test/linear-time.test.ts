@@ -124,6 +124,11 @@ const renderCases: Case[] = [
     repeat('{{a.b}}'),
     (text) => fillPlaceholders(compileTemplateText(text), { a: { b: 'x' } }),
   ],
+  [
+    'HTML of unfinished conditional comments',
+    repeat('<!--[if-->'),
+    (text) => compileTemplateText(`${text}{{c}}`, { html: true }),
+  ],
   ['HTML of open tags', repeat("<a b='{{c}}"), (text) => compileTemplateText(text, { html: true })],
   ['HTML of comments', repeat('<!--<!-->{{c}}'), (text) => compileTemplateText(text, { html: true })],
   [
