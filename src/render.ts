@@ -106,7 +106,7 @@ const decodedAttributeText = (text: string): string => {
 const attachUrlChecks = (
   template: string,
   segments: ReadonlyArray<string | Placeholder>,
-  matches: readonly RegExpMatchArray[]
+  matches: readonly RegExpExecArray[]
 ) => {
   const placeholders = segments.filter((segment): segment is Placeholder => typeof segment !== 'string');
   let index = 0;
@@ -130,7 +130,7 @@ const attachUrlChecks = (
       parts.push(decodedAttributeText(template.slice(last, match.index)));
       parts.push(placeholder);
       placeholder.url = url;
-      last = (match.index ?? 0) + match[0].length;
+      last = match.index + match[0].length;
     }
     parts.push(decodedAttributeText(template.slice(last, attribute.end)));
   }
@@ -152,7 +152,7 @@ const checkUrl = (url: UrlAttributeValue, placeholder: Placeholder, payload: Rec
   const value = fillPlaceholders(url.parts, payload);
   const candidates =
     url.name === 'srcset'
-      ? value.split(',').map((candidate) => candidate.trim().split(/\s/)[0] ?? '')
+      ? value.split(',').map((candidate) => candidate.trim().split(/\s/, 1).join(''))
       : [value];
   for (const candidate of candidates) {
     const scheme = schemeOf(candidate);
