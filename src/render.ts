@@ -21,7 +21,12 @@ type Placeholder = {
 };
 
 /** A URL attribute's value as literal text (character references decoded) and placeholders. */
-type UrlAttributeValue = { name: string; parts: CompiledText };
+type UrlAttributeValue = {
+  name: string;
+  parts: CompiledText;
+  /** The attribute's first placeholder, where the check runs: once per send. */
+  first?: Placeholder;
+};
 
 /** A template split once into literal text and placeholders, so each send only joins strings. */
 export type CompiledText = ReadonlyArray<string | Placeholder>;
@@ -130,6 +135,7 @@ const attachUrlChecks = (
       parts.push(decodedAttributeText(template.slice(last, match.index)));
       parts.push(placeholder);
       placeholder.url = url;
+      url.first ??= placeholder;
       last = match.index + match[0].length;
     }
     parts.push(decodedAttributeText(template.slice(last, attribute.end)));
@@ -155,7 +161,7 @@ const checkUrl = (url: UrlAttributeValue, placeholder: Placeholder, payload: Rec
       ? value.split(',').map((candidate) => candidate.trim().split(/\s/, 1).join(''))
       : [value];
   for (const candidate of candidates) {
-    const scheme = schemeOf(candidate);
+    const scheme = candidate.includes(':') ? schemeOf(candidate) : undefined;
     if (scheme !== undefined && !allowedSchemes.has(scheme)) {
       throw new ConnectorError(ConnectorErrorCodes.General, {
         errorDescription: `The value for ${placeholder.written} makes the ${url.name} attribute a "${scheme.slice(0, 32)}:" URL; links and images made from payload values may only use http, https, mailto or a relative URL.`,
@@ -164,16 +170,12 @@ const checkUrl = (url: UrlAttributeValue, placeholder: Placeholder, payload: Rec
   }
 };
 
-/** Fills an HTML template: each value escaped for its context, URL attributes checked. */
-const fillHtml = (compiled: CompiledText, payload: Record<string, unknown>): string => {
-  const checked = new Set<UrlAttributeValue>();
-  return fillPlaceholders(compiled, payload, (value, placeholder) => {
-    if (placeholder.url && !checked.has(placeholder.url)) {
-      checked.add(placeholder.url);
-      checkUrl(placeholder.url, placeholder, payload);
-    }
-    return escapeForHtml(value, placeholder);
-  });
+/** The HTML encoder: each value escaped for its context; a URL attribute checked at its first placeholder. */
+const encodeForHtml = (value: string, placeholder: Placeholder, payload: Record<string, unknown>): string => {
+  if (placeholder.url?.first === placeholder) {
+    checkUrl(placeholder.url, placeholder, payload);
+  }
+  return escapeForHtml(value, placeholder);
 };
 
 /**
@@ -253,6 +255,9 @@ const hasNoConversion = (value: object): boolean =>
  * `[object Object]`; a value whose conversion throws is a ConnectorError naming the placeholder.
  */
 const textOf = (value: unknown, placeholder: Placeholder): string => {
+  if (typeof value === 'string') {
+    return value;
+  }
   try {
     if (typeof value === 'object' && value !== null && hasNoConversion(value)) {
       return '[object Object]';
@@ -350,14 +355,14 @@ const hasRoot = (payload: Record<string, unknown>, placeholder: Placeholder): bo
 export const fillPlaceholders = (
   compiled: CompiledText,
   payload: Record<string, unknown>,
-  encode: (value: string, placeholder: Placeholder) => string = asIs
+  encode: (value: string, placeholder: Placeholder, payload: Record<string, unknown>) => string = asIs
 ): string => {
   let result = '';
   for (const segment of compiled) {
     if (typeof segment === 'string') {
       result += segment;
     } else if (hasRoot(payload, segment)) {
-      result += encode(textOf(valueAt(payload, segment), segment), segment);
+      result += encode(textOf(valueAt(payload, segment), segment), segment, payload);
     } else {
       result += segment.written;
     }
@@ -419,7 +424,7 @@ export const renderContent = (
   }
   return {
     subject,
-    html: fillHtml(compiledHtml.memo(template.content), payload),
+    html: fillPlaceholders(compiledHtml.memo(template.content), payload, encodeForHtml),
     text: fillPlaceholders(compiledAlternatives.memo(template.content), payload),
   };
 };
