@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 
 import { TemplateType } from '@logto/connector-kit';
 
-import createConnector, { type AwsSesConfig, clearSesClients, defaultTemplates } from '../src/index.js';
+import createConnector, { type AwsSesConfig, resetConnectorState, defaultTemplates } from '../src/index.js';
 import { cachedClientCount, maxSocketsPerClient } from '../src/ses-client.js';
 import { type FakeSes, startFakeSes } from '../test/support/fake-ses.js';
 import { type Emulator, startEmulator } from '../test/wire/emulator.js';
@@ -333,7 +333,7 @@ for (const [label, ok] of checks) {
   failed ||= !ok;
 }
 
-clearSesClients();
+resetConnectorState();
 await receiver.close();
 clearTimeout(watchdog);
 process.exitCode = failed ? 1 : 0;

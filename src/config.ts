@@ -1,6 +1,7 @@
-import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import { TemplateType } from '@logto/connector-kit';
 import { z } from 'zod';
 
+import { invalidConfig } from './errors.js';
 import { type Mailbox, parseMailbox, splitMailboxList } from './mailbox.js';
 
 /** The SES message tag that names the Logto flow (`SignIn`, `Register`…) on every message. */
@@ -344,7 +345,7 @@ export type ParsedTemplate = z.output<typeof templateGuard>;
 export const parseConfig = (config: unknown): ParsedConfig => {
   const result = configGuard.safeParse(config);
   if (!result.success) {
-    throw new ConnectorError(ConnectorErrorCodes.InvalidConfig, result.error);
+    throw invalidConfig(result.error);
   }
   return result.data;
 };

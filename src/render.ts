@@ -2,6 +2,7 @@ import escapeHtml from 'escape-html';
 import { type HtmlToTextOptions, convert } from 'html-to-text';
 import { LRUCache } from 'lru-cache';
 
+import { type CacheName, ownCache } from './caches.js';
 import { stripControlCharacters } from './mailbox.js';
 
 /** A `{{ path }}` placeholder as written in a template. */
@@ -191,12 +192,14 @@ const textAlternativeOptions: HtmlToTextOptions = {
  */
 export const textAlternativeOf = (html: string): string => convert(html, textAlternativeOptions);
 
-const compiledCache = (compile: (template: string) => CompiledText) =>
-  new LRUCache<string, CompiledText>({ max: compiledCacheSize, memoMethod: compile });
+const compiledCache = (name: CacheName, compile: (template: string) => CompiledText) =>
+  ownCache(name, new LRUCache<string, CompiledText>({ max: compiledCacheSize, memoMethod: compile }));
 
-const compiledTexts = compiledCache((template) => compileTemplateText(template));
-const compiledHtml = compiledCache((html) => compileTemplateText(html, { html: true }));
-const compiledAlternatives = compiledCache((html) => compileTemplateText(textAlternativeOf(html)));
+const compiledTexts = compiledCache('compiledTexts', (template) => compileTemplateText(template));
+const compiledHtml = compiledCache('compiledHtml', (html) => compileTemplateText(html, { html: true }));
+const compiledAlternatives = compiledCache('compiledAlternatives', (html) =>
+  compileTemplateText(textAlternativeOf(html))
+);
 
 // Exactly the characters stripControlCharacters changes. Most subjects hold none: one test then
 // instead of two replacements (a send's subject is rendered every time).

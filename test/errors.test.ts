@@ -7,13 +7,8 @@ import {
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { afterEach, describe, expect, it } from 'vitest';
 
-import {
-  type SendContext,
-  SendTimeoutError,
-  redact,
-  toConnectorError,
-  usageLimitCode,
-} from '../src/errors.js';
+import { type SendContext, SendTimeoutError, toConnectorError, usageLimitCode } from '../src/errors.js';
+import { redact } from '../src/redact.js';
 import { secret } from './fixtures.js';
 
 const context: SendContext = {

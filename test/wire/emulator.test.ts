@@ -6,7 +6,7 @@
 import { type EmailTemplateDetails, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import createConnector, { type AwsSesConfig, clearSesClients } from '../../src/index.js';
+import createConnector, { type AwsSesConfig, resetConnectorState } from '../../src/index.js';
 import { accessKeyId, allTemplateTypes, secret } from '../fixtures.js';
 
 import { type Emulator, type StoredEmail, decodeHeader, startEmulator } from './emulator.js';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  clearSesClients();
+  resetConnectorState();
   await emulator.clear();
 });
 

@@ -21,7 +21,7 @@ import { ZodError } from 'zod';
 
 import createConnector, {
   type AwsSesConfig,
-  clearSesClients,
+  resetConnectorState,
   defaultTemplates,
   parseConfig,
 } from '../../src/index.js';
@@ -49,7 +49,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  clearSesClients();
+  resetConnectorState();
   await fake.close();
   dnsGuard.restore();
 });
@@ -611,7 +611,7 @@ describe('secrets never leak', () => {
   );
 
   it('keeps a session token from the environment out of a SignatureDoesNotMatch quoting the canonical request', async () => {
-    clearSesClients();
+    resetConnectorState();
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'ASIAIOSFODNN7EXAMPLE');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', environmentSecret);
     vi.stubEnv('AWS_SESSION_TOKEN', sessionToken);
@@ -655,7 +655,7 @@ describe('secrets never leak', () => {
     expect(data.sesErrorName).toBe('SignatureDoesNotMatch');
     expect(data.errorDescription).toContain('x-amz-security-token:[redacted]');
     expectNoSecret([...visibleTexts(error), ...written]);
-    clearSesClients();
+    resetConnectorState();
   });
 });
 
