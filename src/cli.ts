@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 
+import { invalidJsonOffset, positionOf } from './json-position.js';
+
 // Built as its own file that imports the connector from ./index.js at run time: the bundle is
 // shipped once, and the CLI sends exactly what Logto would load.
 import createConnector, {
@@ -78,8 +80,13 @@ const readConfigFile = async (path: string): Promise<unknown> => {
   }
   try {
     return JSON.parse(text) as unknown;
-  } catch (error: unknown) {
-    throw new Error(`The config file ${path} is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Never V8's message: it quotes the text around the error, which may be a secret.
+    const offset = invalidJsonOffset(text);
+    const where = offset === undefined ? undefined : positionOf(text, offset);
+    throw new Error(
+      `The config file ${path} is not valid JSON: ${where ? `line ${where.line}, column ${where.column}` : 'check its syntax'}.`
+    );
   }
 };
 
