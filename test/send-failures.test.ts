@@ -72,10 +72,12 @@ describe('hostile payloads', () => {
     ],
   ])('never lets %s escape as a plain error', async (_name, value) => {
     const connector = await connectorWith(minimalConfig);
-    const outcome = await connector.sendMessage(sendData(TemplateType.Generic, { code: value() })).then(
-      () => 'sent',
-      (error: unknown) => error
-    );
+    const outcome = await connector
+      .sendMessage(sendData(TemplateType.Generic, { code: value() } as SendMessageData['payload']))
+      .then(
+        () => 'sent',
+        (error: unknown) => error
+      );
     // The renderer may turn the value into text or refuse it; either way nothing but a
     // ConnectorError may come out.
     expect(outcome === 'sent' || outcome instanceof ConnectorError).toBe(true);
