@@ -159,6 +159,22 @@ const timeoutGuard = z.preprocess(
     .default(defaultTimeoutMs)
 );
 
+/**
+ * The values of {@link AwsSesConfig.retryPolicy}: `deliver` (the default) retries every failure
+ * the AWS SDK retries; `at-most-once` only those after which SES cannot have accepted the email.
+ */
+export const retryPolicies = ['deliver', 'at-most-once'] as const;
+
+/** One of {@link retryPolicies}. */
+export type RetryPolicy = (typeof retryPolicies)[number];
+
+const retryPolicyGuard = z.enum(retryPolicies, {
+  errorMap: () => ({
+    message:
+      'retryPolicy must be "deliver" (also retry server errors and resets, at the risk of a duplicate email) or "at-most-once" (retry only what SES cannot have accepted).',
+  }),
+});
+
 /** A Logto usage type as written in JSON: `'SignIn'`, `'Register'`… */
 export type UsageType = `${TemplateType}`;
 
@@ -243,6 +259,7 @@ export const configGuard = z
     replyTo: optional(replyToGuard),
     endpoint: optional(endpointGuard),
     timeoutMs: timeoutGuard,
+    retryPolicy: optional(retryPolicyGuard),
     tags: optional(tagsGuard),
   })
   .strict()
@@ -328,6 +345,13 @@ export type AwsSesConfig = {
   endpoint?: string;
   /** The longest a send may take, retries included, 500–300000 ms. @default 10000 */
   timeoutMs?: number;
+  /**
+   * Which failed sends are retried (three attempts in all): `deliver` retries throttling, server
+   * errors (5xx), resets and timeouts, so a code always has the best chance to arrive, at the
+   * risk of a duplicate; `at-most-once` retries only throttling answers and connections that
+   * failed before the request was written, so no email is ever sent twice. @default 'deliver'
+   */
+  retryPolicy?: RetryPolicy;
   /** Extra SES message tags for every message. @default undefined */
   tags?: Record<string, string>;
 };

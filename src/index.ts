@@ -24,6 +24,7 @@ export {
   type AwsSesConfig,
   type EmailTemplate,
   type ParsedConfig,
+  type RetryPolicy,
   configGuard,
   defaultTimeoutMs,
   parseConfig,
@@ -32,4 +33,3 @@ export {
 export { defaultTemplates } from './default-templates.js';
 export { type SesErrorData, configIssuesOf, errorDescriptionOf } from './errors.js';
 export { connectorId, formItems, metadata } from './metadata.js';
-export { type RetryPolicy } from './ses-client.js';

@@ -20,12 +20,10 @@ export const maxSocketsPerClient = 64;
 /** Attempts per send, retries included (the SDK's standard retry mode counts the same way). */
 export const maxAttempts = 3;
 
-/** The retry policies of {@link AwsSesConfig.retryPolicy}; the first is the default. */
-export type RetryPolicy = 'deliver' | 'at-most-once';
-
-type ConnectionSettings = Pick<ParsedConfig, 'region' | 'endpoint' | 'accessKeyId' | 'accessKeySecret'> & {
-  retryPolicy?: RetryPolicy | undefined;
-};
+type ConnectionSettings = Pick<
+  ParsedConfig,
+  'region' | 'endpoint' | 'accessKeyId' | 'accessKeySecret' | 'retryPolicy'
+>;
 
 /** What a send needs of the config: where to connect, and for its errors how long it may take. */
 export type SendSettings = ConnectionSettings & Pick<ParsedConfig, 'timeoutMs'>;
