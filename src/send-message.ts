@@ -95,7 +95,8 @@ export const createSendMessage =
       });
       budget.phase = 'send';
       const input = toSendEmailInput({ config, template, payload, to, type });
-      return sendEmail(config, input, budget);
+      // Awaited rather than returned: one microtask fewer per send.
+      return await sendEmail(config, input, budget);
     };
     try {
       return await Promise.race([sequence(), budget.expired]);

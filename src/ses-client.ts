@@ -92,7 +92,8 @@ export class SendBudget {
     this.expired = new Promise<never>((_resolve, reject) => {
       this.#reject = reject;
     });
-    this.#timer = setTimeout(this.#expire, timeoutMs);
+    // The budget rides along as the timer's argument: no closure per send.
+    this.#timer = setTimeout(expireBudget, timeoutMs, this);
   }
 
   /** The budget in milliseconds, counted from the start. */
@@ -108,7 +109,7 @@ export class SendBudget {
     clearTimeout(this.#timer);
     this.#timeoutMs = timeoutMs;
     const left = timeoutMs - (performance.now() - this.#startedAt);
-    this.#timer = setTimeout(this.#expire, Math.max(0, left));
+    this.#timer = setTimeout(expireBudget, Math.max(0, left), this);
   }
 
   /** Stops the clock; call once the send has ended, either way. */
@@ -116,12 +117,17 @@ export class SendBudget {
     clearTimeout(this.#timer);
   }
 
-  readonly #expire = (): void => {
+  /** Runs out: aborts the SDK's request and retries, and rejects {@link SendBudget.expired}. */
+  expire(): void {
     const error = new SendTimeoutError(this.#timeoutMs, this.phase);
     this.signal.abort(error);
     this.#reject(error);
-  };
+  }
 }
+
+const expireBudget = (budget: SendBudget) => {
+  budget.expire();
+};
 
 // ---------------------------------------------------------------------------------------------
 // Retries.
