@@ -26,17 +26,24 @@ export const redact = (text: string, secrets: readonly string[]): string => {
   return result;
 };
 
-/** Scrubs secrets from an error and its cause chain in place (message and stack); survives loops. */
+/**
+ * Scrubs secrets from an error and its cause chain in place (message and stack); survives loops,
+ * and errors whose properties throw when read (those are left as they are).
+ */
 export const redactErrorChain = (error: unknown, secrets: readonly string[]): void => {
   const seen = new Set<unknown>();
   let current: unknown = error;
   while (current instanceof Error && !seen.has(current)) {
     seen.add(current);
-    current.message = redact(current.message, secrets);
-    if (current.stack) {
-      current.stack = redact(current.stack, secrets);
+    try {
+      current.message = redact(current.message, secrets);
+      if (current.stack) {
+        current.stack = redact(current.stack, secrets);
+      }
+      current = current.cause;
+    } catch {
+      return;
     }
-    current = current.cause;
   }
 };
 
