@@ -6,9 +6,16 @@ import { parseArgs } from 'node:util';
 
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 
+import { invalidJsonOffset, positionOf } from './json-position.js';
+
 // Built as its own file that imports the connector from ./index.js at run time: the bundle is
 // shipped once, and the CLI sends exactly what Logto would load.
-import createConnector, { clearSesClients, parseConfig } from './index.js';
+import createConnector, {
+  configIssuesOf,
+  errorDescriptionOf,
+  parseConfig,
+  resetConnectorState,
+} from './index.js';
 
 /** Where the CLI writes; tests pass their own. */
 export type CliOutput = {
@@ -45,36 +52,22 @@ as the Console's "Send test email" does: the ${TemplateType.Generic} template wi
 
 Prints the SES MessageId and exits 0, or prints why the config or the send failed and exits 1.`;
 
-type ZodIssueLike = { path: Array<string | number>; message: string };
-
-const issuesOf = (data: unknown): ZodIssueLike[] => {
-  const issues: unknown =
-    typeof data === 'object' && data !== null ? (data as { issues?: unknown }).issues : undefined;
-  return Array.isArray(issues) ? (issues as ZodIssueLike[]) : [];
-};
-
 /** The sentence(s) an operator needs from a failure: SES's reason, or each config problem. */
 export const describeFailure = (error: unknown): string[] => {
   if (!(error instanceof ConnectorError)) {
     return [`Unexpected error: ${error instanceof Error ? error.message : String(error)}`];
   }
-  const data: unknown = error.data;
   if (error.code === ConnectorErrorCodes.InvalidConfig) {
-    const issues = issuesOf(data);
     return [
       'The config is invalid:',
-      ...issues.map(({ path, message }) => `  - ${path.length > 0 ? `${path.join('.')}: ` : ''}${message}`),
+      ...configIssuesOf(error).map(
+        ({ path, message }) => `  - ${path.length > 0 ? `${path.join('.')}: ` : ''}${message}`
+      ),
     ];
   }
-  const description: unknown =
-    typeof data === 'object' && data !== null
-      ? (data as { errorDescription?: unknown }).errorDescription
-      : undefined;
   // JSON.stringify(undefined) is undefined.
-  const json = JSON.stringify(data) as string | undefined;
-  return [
-    `Failed (${error.code}): ${typeof description === 'string' ? description : (json ?? error.message)}`,
-  ];
+  const json = JSON.stringify(error.data) as string | undefined;
+  return [`Failed (${error.code}): ${errorDescriptionOf(error) ?? json ?? error.message}`];
 };
 
 const readConfigFile = async (path: string): Promise<unknown> => {
@@ -87,8 +80,13 @@ const readConfigFile = async (path: string): Promise<unknown> => {
   }
   try {
     return JSON.parse(text) as unknown;
-  } catch (error: unknown) {
-    throw new Error(`The config file ${path} is not valid JSON: ${(error as Error).message}`);
+  } catch {
+    // Never V8's message: it quotes the text around the error, which may be a secret.
+    const offset = invalidJsonOffset(text);
+    const where = offset === undefined ? undefined : positionOf(text, offset);
+    throw new Error(
+      `The config file ${path} is not valid JSON: ${where ? `line ${where.line}, column ${where.column}` : 'check its syntax'}.`
+    );
   }
 };
 
@@ -123,7 +121,7 @@ const sendTest = async (
     }
     return 1;
   } finally {
-    clearSesClients();
+    resetConnectorState();
   }
 };
 

@@ -1,3 +1,4 @@
+import { ownCache } from './caches.js';
 import { type ParsedConfig, parseConfig } from './config.js';
 
 /** How many distinct configs keep their parsed form (a Logto instance usually has one). */
@@ -5,6 +6,13 @@ export const parsedConfigCacheSize = 16;
 
 /** Configs whose JSON text is longer than this are parsed on every send, never kept. */
 export const maxCachedConfigLength = 256 * 1024;
+
+/**
+ * Configs nested deeper than this (a valid one is 3 levels deep: config → templates → template)
+ * are parsed on every send, never kept; every walk below stops at this depth, so no config, not
+ * even one with a cycle, can overflow the stack.
+ */
+export const maxCachedConfigDepth = 16;
 
 const isPlainObject = (value: object): boolean => {
   const prototype: unknown = Object.getPrototypeOf(value);
@@ -16,9 +24,10 @@ const isPlainObject = (value: object): boolean => {
  * strings, finite numbers, booleans, `null`, arrays without holes, and objects whose prototype
  * is `Object.prototype` or `null`. For such a value `JSON.parse(JSON.stringify(value))` is an
  * exact copy. Anything else (`undefined`, `NaN`, `-0`, a `Date`, a class instance, a function)
- * would change in that round trip, so such configs are never cached.
+ * would change in that round trip, so such configs are never cached; nor are values nested
+ * deeper than {@link maxCachedConfigDepth} (a cycle is infinitely deep).
  */
-const isPlainJson = (value: unknown): boolean => {
+const isPlainJson = (value: unknown, depth = 0): boolean => {
   switch (typeof value) {
     case 'string':
     case 'boolean': {
@@ -31,9 +40,12 @@ const isPlainJson = (value: unknown): boolean => {
       if (value === null) {
         return true;
       }
+      if (depth >= maxCachedConfigDepth) {
+        return false;
+      }
       if (Array.isArray(value)) {
         for (let index = 0; index < value.length; index += 1) {
-          if (!(index in value) || !isPlainJson(value[index])) {
+          if (!(index in value) || !isPlainJson(value[index], depth + 1)) {
             return false;
           }
         }
@@ -41,7 +53,7 @@ const isPlainJson = (value: unknown): boolean => {
       }
       return (
         isPlainObject(value) &&
-        Object.keys(value).every((key) => isPlainJson((value as Record<string, unknown>)[key]))
+        Object.keys(value).every((key) => isPlainJson((value as Record<string, unknown>)[key], depth + 1))
       );
     }
     default: {
@@ -54,13 +66,14 @@ const isPlainJson = (value: unknown): boolean => {
  * Whether `given` is the same JSON data as `known` (a plain JSON copy): the same strings,
  * numbers (`Object.is`), booleans and nulls, arrays of the same length without holes, plain
  * objects with the same keys **in the same order** (the order of `tags` is the order of the
- * message tags). Anything `known` cannot hold (`undefined`, `NaN`, a `Date`…) never matches.
+ * message tags). Anything `known` cannot hold (`undefined`, `NaN`, a `Date`…) never matches;
+ * `known` is never deeper than {@link maxCachedConfigDepth}, and the walk stops there.
  */
-const sameJson = (known: unknown, given: unknown): boolean => {
+const sameJson = (known: unknown, given: unknown, depth = 0): boolean => {
   if (typeof known !== 'object' || known === null) {
     return Object.is(known, given);
   }
-  if (typeof given !== 'object' || given === null) {
+  if (typeof given !== 'object' || given === null || depth >= maxCachedConfigDepth) {
     return false;
   }
   if (Array.isArray(known)) {
@@ -68,7 +81,7 @@ const sameJson = (known: unknown, given: unknown): boolean => {
       return false;
     }
     for (let index = 0; index < known.length; index += 1) {
-      if (!(index in given) || !sameJson(known[index], given[index])) {
+      if (!(index in given) || !sameJson(known[index], given[index], depth + 1)) {
         return false;
       }
     }
@@ -85,7 +98,7 @@ const sameJson = (known: unknown, given: unknown): boolean => {
   for (const [index, key] of knownKeys.entries()) {
     if (
       givenKeys[index] !== key ||
-      !sameJson((known as Record<string, unknown>)[key], (given as Record<string, unknown>)[key])
+      !sameJson((known as Record<string, unknown>)[key], (given as Record<string, unknown>)[key], depth + 1)
     ) {
       return false;
     }
@@ -93,11 +106,17 @@ const sameJson = (known: unknown, given: unknown): boolean => {
   return true;
 };
 
-const deepFreeze = <Value>(value: Value): Value => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+/** Freezes `value` and everything in it, down to {@link maxCachedConfigDepth}. */
+const deepFreeze = <Value>(value: Value, depth = 0): Value => {
+  if (
+    typeof value === 'object' &&
+    value !== null &&
+    !Object.isFrozen(value) &&
+    depth <= maxCachedConfigDepth
+  ) {
     Object.freeze(value);
     for (const child of Object.values(value)) {
-      deepFreeze(child);
+      deepFreeze(child, depth + 1);
     }
   }
   return value;
@@ -113,6 +132,21 @@ type Entry = {
 /** Most recently used first. */
 const entries: Entry[] = [];
 
+ownCache('parsedConfigs', {
+  clear: () => {
+    entries.length = 0;
+  },
+});
+
+/** Every parsed config this cache has handed out (deeply frozen, shared across sends). */
+const handedOut = new WeakSet<object>();
+
+/**
+ * Whether `config` is a parsed config from this cache: frozen, reused by later sends with the same
+ * config, so what is derived from it alone (the SES client key) may be remembered with it.
+ */
+export const isCachedConfig = (config: object): boolean => handedOut.has(config);
+
 /**
  * {@link parseConfig} with a memory. Logto hands the connector its stored config, a fresh object,
  * on every send, and validating it (nine templates, addresses, regexes) costs more than all the
@@ -127,8 +161,8 @@ const entries: Entry[] = [];
  *
  * Only valid configs are kept (at most {@link parsedConfigCacheSize}, least recently used
  * dropped); an invalid one throws the same `ConnectorError(InvalidConfig)` on every call.
- * Configs that are not plain JSON data, or longer than {@link maxCachedConfigLength} as JSON,
- * are parsed as given and not kept.
+ * Configs that are not plain JSON data, deeper than {@link maxCachedConfigDepth}, or longer than
+ * {@link maxCachedConfigLength} as JSON, are parsed as given and not kept.
  */
 export const parseConfigCached = (config: unknown): ParsedConfig => {
   const index = entries.findIndex(({ source }) => sameJson(source, config));
@@ -150,14 +184,10 @@ export const parseConfigCached = (config: unknown): ParsedConfig => {
   // Parse the private copy, so the entry is exactly that copy's parse.
   const source: unknown = deepFreeze(JSON.parse(text));
   const parsed = deepFreeze(parseConfig(source));
+  handedOut.add(parsed);
   entries.unshift({ source, parsed });
   entries.length = Math.min(entries.length, parsedConfigCacheSize);
   return parsed;
-};
-
-/** Forgets every parsed config (tests, and hosts that reload the connector). */
-export const clearParsedConfigs = () => {
-  entries.length = 0;
 };
 
 /** How many parsed configs are cached now. */

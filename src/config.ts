@@ -1,6 +1,7 @@
-import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
+import { TemplateType } from '@logto/connector-kit';
 import { z } from 'zod';
 
+import { invalidConfig } from './errors.js';
 import { type Mailbox, parseMailbox, splitMailboxList } from './mailbox.js';
 
 /** The SES message tag that names the Logto flow (`SignIn`, `Register`…) on every message. */
@@ -308,6 +309,22 @@ const timeoutGuard = z.preprocess(
     .default(defaultTimeoutMs)
 );
 
+/**
+ * The values of {@link AwsSesConfig.retryPolicy}: `deliver` (the default) retries every failure
+ * the AWS SDK retries; `at-most-once` only those after which SES cannot have accepted the email.
+ */
+export const retryPolicies = ['deliver', 'at-most-once'] as const;
+
+/** One of {@link retryPolicies}. */
+export type RetryPolicy = (typeof retryPolicies)[number];
+
+const retryPolicyGuard = z.enum(retryPolicies, {
+  errorMap: () => ({
+    message:
+      'retryPolicy must be "deliver" (also retry server errors and resets, at the risk of a duplicate email) or "at-most-once" (retry only what SES cannot have accepted).',
+  }),
+});
+
 /** A Logto usage type as written in JSON: `'SignIn'`, `'Register'`… */
 export type UsageType = `${TemplateType}`;
 
@@ -404,6 +421,7 @@ export const configShape = {
   replyTo: optional(replyToGuard),
   endpoint: optional(endpointGuard),
   timeoutMs: timeoutGuard,
+  retryPolicy: optional(retryPolicyGuard),
   tags: optional(tagsGuard),
 };
 
@@ -536,6 +554,13 @@ export type AwsSesConfig = {
   endpoint?: string;
   /** The longest a send may take, retries included, 500–300000 ms. @default 10000 */
   timeoutMs?: number;
+  /**
+   * Which failed sends are retried (three attempts in all): `deliver` retries throttling, server
+   * errors (5xx), resets and timeouts, so a code always has the best chance to arrive, at the
+   * risk of a duplicate; `at-most-once` retries only throttling answers and connections that
+   * failed before the request was written, so no email is ever sent twice. @default 'deliver'
+   */
+  retryPolicy?: RetryPolicy;
   /** Extra SES message tags for every message. @default undefined */
   tags?: Record<string, string>;
 };
@@ -553,7 +578,7 @@ export type ParsedTemplate = z.output<typeof templateGuard>;
 export const parseConfig = (config: unknown): ParsedConfig => {
   const result = configGuard.safeParse(config);
   if (!result.success) {
-    throw new ConnectorError(ConnectorErrorCodes.InvalidConfig, result.error);
+    throw invalidConfig(result.error);
   }
   return result.data;
 };

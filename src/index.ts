@@ -18,19 +18,18 @@ const createConnector: CreateConnector<EmailConnector> = ({ getConfig, getI18nEm
 
 export default createConnector;
 
+// The public API (docs/api.md): what a Logto operator, a host, a test or a script needs.
+export { resetConnectorState } from './caches.js';
 export {
   type AwsSesConfig,
   type EmailTemplate,
   type ParsedConfig,
-  type ParsedTemplate,
+  type RetryPolicy,
   configGuard,
   defaultTimeoutMs,
   parseConfig,
-  templateGuard,
   usageTypeTagName,
 } from './config.js';
 export { defaultTemplates } from './default-templates.js';
-export { type SesErrorData } from './errors.js';
-export { type Mailbox, formatMailbox, parseMailbox } from './mailbox.js';
+export { type SesErrorData, configIssuesOf, errorDescriptionOf } from './errors.js';
 export { connectorId, formItems, metadata } from './metadata.js';
-export { clearSesClients } from './ses-client.js';

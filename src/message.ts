@@ -1,18 +1,17 @@
 import { type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
-import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
-import { ZodError } from 'zod';
 
 import { type ParsedConfig, usageTypeTagName } from './config.js';
+import { generalError, invalidConfig } from './errors.js';
 import { type Mailbox, formatMailbox, normalizeAddress, splitMailbox, splitMailboxList } from './mailbox.js';
 import { renderContent, renderHeaderText } from './render.js';
 import { type ChosenTemplate } from './template-choice.js';
 
 const charset = 'UTF-8';
 
-const unusableMailbox = (field: string, written: string, rendered: string): ConnectorError =>
-  new ConnectorError(ConnectorErrorCodes.General, {
-    errorDescription: `The ${field} of Logto's email template, "${written}", gives "${rendered}", which is not an email address: fix it in Logto's email templates (Console > Branding > Email templates, or the Management API).`,
-  });
+const unusableMailbox = (field: string, written: string, rendered: string) =>
+  generalError(
+    `The ${field} of Logto's email template, "${written}", gives "${rendered}", which is not an email address: fix it in Logto's email templates (Console > Branding > Email templates, or the Management API).`
+  );
 
 /**
  * Fills in a mailbox written in a Logto template. The name and address are split before the
@@ -49,17 +48,14 @@ const senderOf = (
     ? renderMailbox('sender (sendFrom)', template.sendFrom, payload, config.emailAddress)
     : config.emailAddress;
   if (!sender) {
-    throw new ConnectorError(
-      ConnectorErrorCodes.InvalidConfig,
-      new ZodError([
-        {
-          code: 'custom',
-          path: ['emailAddress'],
-          message:
-            'emailAddress is required: the verified SES identity to send from, such as Logto <noreply@example.com>.',
-        },
-      ])
-    );
+    throw invalidConfig([
+      {
+        code: 'custom',
+        path: ['emailAddress'],
+        message:
+          'emailAddress is required: the verified SES identity to send from, such as Logto <noreply@example.com>.',
+      },
+    ]);
   }
   return sender;
 };
@@ -87,9 +83,9 @@ const replyToOf = (
 const recipientOf = (to: unknown): string => {
   const address = typeof to === 'string' ? normalizeAddress(to.trim()) : undefined;
   if (!address) {
-    throw new ConnectorError(ConnectorErrorCodes.General, {
-      errorDescription: `The recipient ${JSON.stringify(to)} is not an email address Amazon SES can deliver to.`,
-    });
+    throw generalError(
+      `The recipient ${JSON.stringify(to)} is not an email address Amazon SES can deliver to.`
+    );
   }
   return address;
 };

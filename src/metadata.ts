@@ -1,6 +1,6 @@
 import { ConnectorConfigFormItemType, type ConnectorMetadata } from '@logto/connector-kit';
 
-import { configShape, defaultTimeoutMs } from './config.js';
+import { configShape, defaultTimeoutMs, retryPolicies } from './config.js';
 import { defaultTemplates } from './default-templates.js';
 
 /**
@@ -135,6 +135,19 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     placeholder: String(defaultTimeoutMs),
     description:
       'The longest a send may take, retries included, in milliseconds (500 to 300000). A user waiting for a code sees an error after this, instead of a hanging page.',
+  },
+  {
+    key: 'retryPolicy',
+    label: 'Retries',
+    type: ConnectorConfigFormItemType.Select,
+    required: required('retryPolicy'),
+    defaultValue: retryPolicies[0],
+    selectItems: [
+      { value: 'deliver', title: 'Deliver: also retry server errors and resets (a duplicate is possible)' },
+      { value: 'at-most-once', title: 'At most once: retry only what SES cannot have accepted' },
+    ],
+    description:
+      'Deliver (the default) retries every failure SES recommends retrying, so a sign-in code has the best chance to arrive; a retried server error may send it twice. At most once never sends an email twice, and gives up after a server error or a reset.',
   },
 ];
 

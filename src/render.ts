@@ -1,10 +1,12 @@
-import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
+import { type ConnectorError } from '@logto/connector-kit';
 import escapeHtml from 'escape-html';
 import { type HtmlToTextOptions, convert } from 'html-to-text';
 import { Parser } from 'htmlparser2';
 import { LRUCache } from 'lru-cache';
 
+import { type CacheName, ownCache } from './caches.js';
 import { type HtmlContext, htmlContextsOf } from './html-context.js';
+import { generalError } from './errors.js';
 import { stripControlCharacters } from './mailbox.js';
 
 /** A `{{ path }}` placeholder as written in a template. */
@@ -163,9 +165,9 @@ const checkUrl = (url: UrlAttributeValue, placeholder: Placeholder, payload: Rec
   for (const candidate of candidates) {
     const scheme = candidate.includes(':') ? schemeOf(candidate) : undefined;
     if (scheme !== undefined && !allowedSchemes.has(scheme)) {
-      throw new ConnectorError(ConnectorErrorCodes.General, {
-        errorDescription: `The value for ${placeholder.written} makes the ${url.name} attribute a "${scheme.slice(0, 32)}:" URL; links and images made from payload values may only use http, https, mailto or a relative URL.`,
-      });
+      throw generalError(
+        `The value for ${placeholder.written} makes the ${url.name} attribute a "${scheme.slice(0, 32)}:" URL; links and images made from payload values may only use http, https, mailto or a relative URL.`
+      );
     }
   }
 };
@@ -238,13 +240,11 @@ const lookUp = (payload: Record<string, unknown>, path: readonly string[]): unkn
 const asIs = (text: string): string => text;
 
 /** The value of a placeholder that could not be read: a sentence for the Console. */
-const unreadableValue = (placeholder: Placeholder, cause: unknown): ConnectorError => {
-  const error = new ConnectorError(ConnectorErrorCodes.General, {
-    errorDescription: `The message payload's value for ${placeholder.written} could not be read or turned into text (a getter or its toString failed). Logto sends plain values; check the code that called sendMessage.`,
-  });
-  error.cause = cause;
-  return error;
-};
+const unreadableValue = (placeholder: Placeholder, cause: unknown): ConnectorError =>
+  generalError(
+    `The message payload's value for ${placeholder.written} could not be read or turned into text (a getter or its toString failed). Logto sends plain values; check the code that called sendMessage.`,
+    cause
+  );
 
 const hasNoConversion = (value: object): boolean =>
   !(Symbol.toPrimitive in value) && !('toString' in value) && !('valueOf' in value);
@@ -293,9 +293,9 @@ const cssEscaped = (value: string): string =>
   );
 
 const refusedPlaceholder = (placeholder: Placeholder, where: string): ConnectorError =>
-  new ConnectorError(ConnectorErrorCodes.General, {
-    errorDescription: `The email template puts ${placeholder.written} ${where}, where no value can be inserted safely: move it into text or an ordinary attribute value.`,
-  });
+  generalError(
+    `The email template puts ${placeholder.written} ${where}, where no value can be inserted safely: move it into text or an ordinary attribute value.`
+  );
 
 /**
  * Escaping for one placeholder of an HTML template, by its context: the usual five entities in
@@ -391,12 +391,14 @@ const textAlternativeOptions: HtmlToTextOptions = {
  */
 export const textAlternativeOf = (html: string): string => convert(html, textAlternativeOptions);
 
-const compiledCache = (compile: (template: string) => CompiledText) =>
-  new LRUCache<string, CompiledText>({ max: compiledCacheSize, memoMethod: compile });
+const compiledCache = (name: CacheName, compile: (template: string) => CompiledText) =>
+  ownCache(name, new LRUCache<string, CompiledText>({ max: compiledCacheSize, memoMethod: compile }));
 
-const compiledTexts = compiledCache((template) => compileTemplateText(template));
-const compiledHtml = compiledCache((html) => compileTemplateText(html, { html: true }));
-const compiledAlternatives = compiledCache((html) => compileTemplateText(textAlternativeOf(html)));
+const compiledTexts = compiledCache('compiledTexts', (template) => compileTemplateText(template));
+const compiledHtml = compiledCache('compiledHtml', (html) => compileTemplateText(html, { html: true }));
+const compiledAlternatives = compiledCache('compiledAlternatives', (html) =>
+  compileTemplateText(textAlternativeOf(html))
+);
 
 // Exactly the characters stripControlCharacters changes. Most subjects hold none: one test then
 // instead of two replacements (a send's subject is rendered every time).

@@ -1,11 +1,7 @@
-import {
-  ConnectorError,
-  ConnectorErrorCodes,
-  type GetI18nEmailTemplate,
-  TemplateType,
-} from '@logto/connector-kit';
+import { type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
 import { type ParsedTemplate } from './config.js';
+import { templateNotFound } from './errors.js';
 import { type ContentTemplate } from './render.js';
 
 /** The template picked for one send, from Logto's per-language templates or from the config. */
@@ -72,9 +68,9 @@ export const chooseTemplate = async ({
     templates.find(({ usageType }) => usageType === type) ??
     templates.find(({ usageType }) => usageType === TemplateType.Generic);
   if (!configTemplate) {
-    throw new ConnectorError(ConnectorErrorCodes.TemplateNotFound, {
-      errorDescription: `No email template for usage type ${type}: add a ${type} or ${TemplateType.Generic} template to the connector's templates.`,
-    });
+    throw templateNotFound(
+      `No email template for usage type ${type}: add a ${type} or ${TemplateType.Generic} template to the connector's templates.`
+    );
   }
   const { subject, content, contentType } = configTemplate;
   return { subject, content, contentType, source: 'config' };

@@ -144,6 +144,16 @@ describe('send-test, in process', () => {
     expect(notJson.stderr[0]).toMatch(new RegExp(`^The config file ${path} is not valid JSON: `));
   });
 
+  it('prints only the line and column of a broken config, never the text around the error', async () => {
+    const output = capture();
+    // An unquoted secret: V8's own message would quote its first characters.
+    const text = `{\n  "region": "eu-west-1",\n  "accessKeySecret": ${secret}\n}`;
+    const path = await writeConfig('unquoted-secret.json', text);
+    expect(await runCli(['send-test', '--config', path, '--to', 'a@example.com'], output)).toBe(1);
+    expect(output.stderr).toEqual([`The config file ${path} is not valid JSON: line 3, column 22.`]);
+    expect(output.stderr.join('\n')).not.toContain(secret.slice(0, 4));
+  });
+
   it.each([
     [[], 'No command given.'],
     [['send'], 'Unknown command "send".'],

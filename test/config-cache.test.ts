@@ -5,11 +5,11 @@ import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   cachedConfigCount,
-  clearParsedConfigs,
   maxCachedConfigLength,
   parseConfigCached,
   parsedConfigCacheSize,
 } from '../src/config-cache.js';
+import { resetConnectorState } from '../src/caches.js';
 import { parseConfig } from '../src/config.js';
 import createConnector from '../src/index.js';
 import {
@@ -39,7 +39,7 @@ const outcomeOf = (parse: () => unknown): { value: unknown } | { error: unknown 
 };
 
 beforeEach(() => {
-  clearParsedConfigs();
+  resetConnectorState();
 });
 
 describe('serving a config parsed before', () => {

@@ -6,13 +6,8 @@
  */
 import { expectTypeOf } from 'vitest';
 
-import { type configShape } from '../src/config.js';
-import {
-  type AwsSesConfig,
-  type EmailTemplate,
-  type ParsedConfig,
-  type ParsedTemplate,
-} from '../src/index.js';
+import { type ParsedTemplate, type configShape } from '../src/config.js';
+import { type AwsSesConfig, type EmailTemplate, type ParsedConfig } from '../src/index.js';
 
 /** The keys a value of `T` must have. */
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];

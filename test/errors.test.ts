@@ -6,14 +6,23 @@ import {
 } from '@aws-sdk/client-sesv2';
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
 
 import {
   type SendContext,
   SendTimeoutError,
-  redact,
+  configIssuesOf,
+  errorDescriptionOf,
+  generalError,
+  hostTimeout,
+  invalidConfig,
+  templateNotFound,
   toConnectorError,
+  unexpectedFailure,
+  unreadableConfig,
   usageLimitCode,
 } from '../src/errors.js';
+import { redact } from '../src/redact.js';
 import { secret } from './fixtures.js';
 
 const context: SendContext = {
@@ -305,5 +314,88 @@ describe('hosts whose connector-kit predates usage_limit_exceeded (kit 4.7, 5.0)
 
   it('uses usage_limit_exceeded where the kit has it', () => {
     expect(usageLimitCode()).toBe('usage_limit_exceeded');
+  });
+});
+
+describe('error factories and readers', () => {
+  it('builds invalid_config from issues with a ZodError of the host zod', () => {
+    const error = invalidConfig([
+      { code: 'custom', path: ['emailAddress'], message: 'emailAddress is required.' },
+    ]);
+    expect(error.code).toBe(ConnectorErrorCodes.InvalidConfig);
+    expect(error.data).toBeInstanceOf(ZodError);
+    expect(configIssuesOf(error)).toEqual([
+      { code: 'custom', path: ['emailAddress'], message: 'emailAddress is required.' },
+    ]);
+  });
+
+  it('reads no issues and no description from what is not a ConnectorError carrying them', () => {
+    for (const error of [
+      new Error('plain'),
+      'a string',
+      undefined,
+      new ConnectorError(ConnectorErrorCodes.General, 'text data'),
+      new ConnectorError(ConnectorErrorCodes.General),
+    ]) {
+      expect(configIssuesOf(error)).toEqual([]);
+      expect(errorDescriptionOf(error)).toBeUndefined();
+    }
+    expect(errorDescriptionOf(generalError('Said.'))).toBe('Said.');
+    expect(errorDescriptionOf(templateNotFound('None.'))).toBe('None.');
+  });
+
+  it('describes an unexpected failure by name and message, scrubbed, with the error as cause', () => {
+    const cause = new RangeError(`depth ${secret}`);
+    const error = unexpectedFailure(cause, [secret]);
+    expect(error.code).toBe(ConnectorErrorCodes.General);
+    expect(errorDescriptionOf(error)).toMatch(
+      /^The connector could not build or send the email \(RangeError: depth \[redacted\]\)/
+    );
+    expect((error as { cause?: unknown }).cause).toBe(cause);
+    expect(cause.message).not.toContain(secret);
+  });
+
+  it.each([
+    ['a thrown string', 'boom', '(Error: boom)'],
+    ['a thrown object', { odd: true }, '(Error: [object Object])'],
+    ['an error without message', Object.assign(new Error(''), { name: 'Quiet' }), '(Quiet)'],
+    [
+      'an error whose name getter throws',
+      Object.defineProperty(new Error('x'), 'name', {
+        get: () => {
+          throw new Error('again');
+        },
+      }),
+      '(Error)',
+    ],
+  ])('describes %s without throwing again', (_name, thrown, words) => {
+    expect(errorDescriptionOf(unexpectedFailure(thrown))).toContain(words);
+  });
+
+  it('names the step that ran out of time before SES was asked', () => {
+    expect(errorDescriptionOf(hostTimeout('config', 10_000))).toMatch(
+      /^Logto did not hand over this connector's saved configuration within 10000 ms/
+    );
+    expect(errorDescriptionOf(hostTimeout('template', 3000))).toMatch(
+      /^Logto's email template lookup did not answer within 3000 ms/
+    );
+  });
+
+  it("says Logto could not read the saved config, with getConfig's reason", () => {
+    expect(errorDescriptionOf(unreadableConfig(new Error('database down')))).toBe(
+      "Logto could not read this connector's saved configuration (database down). Save the connector's settings again."
+    );
+  });
+
+  it('says no credentials were found when the time ran out during the credential lookup', () => {
+    const error = toConnectorError(new SendTimeoutError(600), {
+      ...context,
+      timeoutMs: 600,
+      credentialsPending: true,
+    });
+    expect(error.data).toMatchObject({
+      sesErrorName: 'CredentialsProviderError',
+      errorDescription: expect.stringMatching(/^No AWS credentials could be found within 600 ms/),
+    });
   });
 });

@@ -9,7 +9,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach } from 'vitest';
 
-import createConnector, { type AwsSesConfig, clearSesClients, defaultTemplates } from '../src/index.js';
+import createConnector, { type AwsSesConfig, resetConnectorState, defaultTemplates } from '../src/index.js';
 
 /** Every Logto usage type, in the order of the kit's enum. */
 export const allTemplateTypes = Object.values(TemplateType);
@@ -184,7 +184,7 @@ export const useMockedSes = () => {
     ses.on(SendEmailCommand).resolves({ MessageId: 'msg-1', $metadata: { httpStatusCode: 200 } });
   });
   afterEach(() => {
-    clearSesClients();
+    resetConnectorState();
   });
   return ses;
 };

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 
-import { redact } from '../src/errors.js';
+import { redact } from '../src/redact.js';
 import { parseConfig } from '../src/index.js';
 import { normalizeAddress, parseMailbox, splitMailbox, splitMailboxList } from '../src/mailbox.js';
 import { compileTemplateText, fillPlaceholders, renderContent, renderHeaderText } from '../src/render.js';

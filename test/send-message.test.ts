@@ -329,7 +329,7 @@ describe('failures of the SES call', () => {
   });
 
   it('stops a send that runs past timeoutMs with a timeout sentence', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
     ses.on(SendEmailCommand).callsFake(async () => new Promise(() => undefined));
     const send = vi.spyOn(SESv2Client.prototype, 'send');
     const connector = await connectorWith({ ...minimalConfig, timeoutMs: 1500 });

@@ -1,5 +1,5 @@
 /**
- * The abort signal a send hands to the SDK (src/send-message.ts `SendAbortSignal`, a light
+ * The abort signal a send hands to the SDK (src/ses-client.ts `SendAbortSignal`, a light
  * stand-in for Node's AbortController), and proof over real HTTP that the SDK obeys it: when
  * `timeoutMs` runs out, the request in flight is cancelled (its connection closed) and no retry
  * follows.
@@ -7,8 +7,8 @@
 import { ConnectorError, TemplateType } from '@logto/connector-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { clearSesClients } from '../src/index.js';
-import { SendAbortSignal } from '../src/send-message.js';
+import { resetConnectorState } from '../src/index.js';
+import { SendAbortSignal } from '../src/ses-client.js';
 import { configAt, connectorWith, rejectionOf } from './fixtures.js';
 import { type FakeSes, respond, startFakeSes } from './support/fake-ses.js';
 
@@ -65,7 +65,7 @@ describe('a send that runs out of time, over HTTP', () => {
 
   afterEach(() => {
     vi.restoreAllMocks();
-    clearSesClients();
+    resetConnectorState();
     fake.setDefault(respond.succeed());
     fake.reset();
   });

@@ -1,13 +1,8 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import {
-  cachedClientCount,
-  clearSesClients,
-  clientCacheSize,
-  connectionKey,
-  withSesClient,
-} from '../src/ses-client.js';
+import { cachedClientCount, clientCacheSize, connectionKey, withSesClient } from '../src/ses-client.js';
+import { resetConnectorState } from '../src/caches.js';
 import { accessKeyId, secret } from './fixtures.js';
 import { respond, startFakeSes } from './support/fake-ses.js';
 
@@ -17,7 +12,7 @@ const clientFor = async (connection: Parameters<typeof withSesClient>[0]) =>
   withSesClient(connection, async (client) => Promise.resolve(client));
 
 afterEach(() => {
-  clearSesClients();
+  resetConnectorState();
   vi.unstubAllEnvs();
   vi.restoreAllMocks();
 });
@@ -90,11 +85,11 @@ describe('eviction', () => {
     expect(destroy).toHaveBeenCalledTimes(1);
   });
 
-  it('destroys every client on clearSesClients', async () => {
+  it('destroys every client on resetConnectorState', async () => {
     const destroy = vi.spyOn(SESv2Client.prototype, 'destroy');
     await clientFor(settings);
     await clientFor({ ...settings, region: 'eu-west-3' });
-    clearSesClients();
+    resetConnectorState();
     expect(cachedClientCount()).toBe(0);
     expect(destroy).toHaveBeenCalledTimes(2);
   });

@@ -6,7 +6,7 @@
 import { type EmailTemplateDetails, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { type AwsSesConfig, clearSesClients } from '../../src/index.js';
+import { type AwsSesConfig, resetConnectorState } from '../../src/index.js';
 import { allTemplateTypes, configAt, connectorWith } from '../fixtures.js';
 
 import { type Emulator, type StoredEmail, decodeHeader, startEmulator } from '../support/emulator.js';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
-  clearSesClients();
+  resetConnectorState();
   await emulator.clear();
 });
 

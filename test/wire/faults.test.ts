@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import createConnector, { type AwsSesConfig, clearSesClients } from '../../src/index.js';
+import createConnector, { type AwsSesConfig, resetConnectorState } from '../../src/index.js';
 import { type FakeSes, type FakeSesAction, respond, startFakeSes } from '../support/fake-ses.js';
 import { configAt, rejectionOf } from '../fixtures.js';
 
@@ -69,7 +69,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  clearSesClients();
+  resetConnectorState();
   await fake.close();
   dnsGuard.restore();
   // Only the deliberately unresolvable hosts were ever looked up.

@@ -19,7 +19,7 @@ import { Parser } from 'htmlparser2';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
 
-import { type AwsSesConfig, clearSesClients, defaultTemplates, parseConfig } from '../../src/index.js';
+import { type AwsSesConfig, resetConnectorState, defaultTemplates, parseConfig } from '../../src/index.js';
 import { type FakeSes, respond, startFakeSes } from '../support/fake-ses.js';
 import {
   accessKeyId,
@@ -52,7 +52,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  clearSesClients();
+  resetConnectorState();
   await fake.close();
   dnsGuard.restore();
 });
@@ -700,7 +700,7 @@ describe('secrets never leak', () => {
   );
 
   it('keeps a session token from the environment out of a SignatureDoesNotMatch quoting the canonical request', async () => {
-    clearSesClients();
+    resetConnectorState();
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'ASIAIOSFODNN7EXAMPLE');
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', environmentSecret);
     vi.stubEnv('AWS_SESSION_TOKEN', sessionToken);
@@ -744,7 +744,7 @@ describe('secrets never leak', () => {
     expect(data.sesErrorName).toBe('SignatureDoesNotMatch');
     expect(data.errorDescription).toContain('x-amz-security-token:[redacted]');
     expectNoSecret([...visibleTexts(error), ...written]);
-    clearSesClients();
+    resetConnectorState();
   });
 });
 

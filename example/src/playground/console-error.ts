@@ -1,3 +1,5 @@
+import { configIssuesOf, errorDescriptionOf } from 'connector-aws-ses';
+
 import { ConnectorError, ConnectorErrorCodes } from '../host-kit.js';
 
 /** What Logto's "Send test email" answers for a failed send, and what the Console shows of it. */
@@ -31,34 +33,14 @@ const statusByCode: Partial<Record<string, number>> = {
   not_implemented: 501,
 };
 
-type ZodIssueLike = {
-  path: Array<string | number>;
-  code: string;
-  message: string;
-  expected?: unknown;
-  received?: unknown;
-};
-
-const zodIssuesOf = (data: unknown): ZodIssueLike[] | undefined => {
-  const issues: unknown =
-    typeof data === 'object' && data !== null ? (data as { issues?: unknown }).issues : undefined;
-  return Array.isArray(issues) ? (issues as ZodIssueLike[]) : undefined;
-};
+type ConfigIssue = ReturnType<typeof configIssuesOf>[number];
 
 /** Logto's own wording for zod issues in an error's details. */
-const formatIssue = (issue: ZodIssueLike): string => {
+const formatIssue = (issue: ConfigIssue): string => {
   const base = `Error in key path "${issue.path.map(String).join('.')}": (${issue.code}) `;
   return issue.code === 'invalid_type'
-    ? `${base}Expected ${String(issue.expected)} but received ${String(issue.received)}.`
+    ? `${base}Expected ${issue.expected} but received ${issue.received}.`
     : base + issue.message;
-};
-
-const errorDescriptionOf = (data: unknown): string | undefined => {
-  const description: unknown =
-    typeof data === 'object' && data !== null
-      ? (data as { errorDescription?: unknown }).errorDescription
-      : undefined;
-  return typeof description === 'string' ? description : undefined;
 };
 
 /**
@@ -70,7 +52,7 @@ export const toConsoleError = (error: unknown): ConsoleError => {
     return { status: 500, message: 'Internal server error.', details: [] };
   }
   const { code, data } = error as { code: string; data: unknown };
-  const description = errorDescriptionOf(data);
+  const description = errorDescriptionOf(error);
   if (code === ConnectorErrorCodes.General) {
     // JSON.stringify(undefined) is undefined, which Logto's message then shows as "undefined".
     const json = JSON.stringify(data) as string | undefined;
@@ -83,7 +65,7 @@ export const toConsoleError = (error: unknown): ConsoleError => {
   return {
     status: statusByCode[code] ?? 400,
     message: phrases[code] ?? `connector.${code}`,
-    details: zodIssuesOf(data)?.map(formatIssue) ?? [],
+    details: configIssuesOf(error).map(formatIssue),
     ...(description !== undefined && { connectorDescription: description }),
   };
 };

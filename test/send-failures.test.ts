@@ -1,0 +1,256 @@
+/**
+ * Every failure of sendMessage is the host's ConnectorError with a sentence, whatever the input:
+ * hostile payloads, malformed data, configs no guard expects, and host lookups that never answer.
+ */
+import {
+  ConnectorError,
+  ConnectorErrorCodes,
+  type SendMessageData,
+  TemplateType,
+} from '@logto/connector-kit';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import createConnector from '../src/index.js';
+import { connectorWith, minimalConfig, rejectionOf, sendData, useMockedSes } from './fixtures.js';
+
+useMockedSes();
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+type Described = { code: string; errorDescription: unknown; issues: unknown };
+
+/** Sends and returns what the send rejected with, checked to be a ConnectorError with a sentence. */
+const failureOf = async (data: unknown, config: unknown = minimalConfig): Promise<Described> => {
+  const connector = await connectorWith(config);
+  const error = await rejectionOf(connector.sendMessage(data as SendMessageData));
+  expect(error).toBeInstanceOf(ConnectorError);
+  const { code, data: errorData } = error as ConnectorError & { data: unknown };
+  const record = (typeof errorData === 'object' && errorData !== null ? errorData : {}) as Record<
+    string,
+    unknown
+  >;
+  return { code, errorDescription: record.errorDescription, issues: record.issues };
+};
+
+describe('hostile payloads', () => {
+  it('turns a payload getter that throws into a general error naming the placeholder', async () => {
+    const payload = {
+      get code(): string {
+        throw new Error('getter exploded');
+      },
+    };
+    const failure = await failureOf(sendData(TemplateType.Generic, payload));
+    expect(failure.code).toBe(ConnectorErrorCodes.General);
+    expect(failure.errorDescription).toMatch(
+      /^The message payload's value for \{\{code\}\} could not be read/
+    );
+  });
+
+  it('turns anything else that throws into a general error naming what broke', async () => {
+    const payload = Object.defineProperty({ code: '1' }, 'locale', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter exploded');
+      },
+    });
+    const failure = await failureOf(sendData(TemplateType.Generic, payload));
+    expect(failure.code).toBe(ConnectorErrorCodes.General);
+    expect(failure.errorDescription).toMatch(
+      /^The connector could not build or send the email \(Error: getter exploded\)/
+    );
+  });
+
+  it('turns a locale getter that throws into a general error', async () => {
+    const payload = Object.defineProperty({ code: '1' }, 'locale', {
+      enumerable: true,
+      get: () => {
+        throw new TypeError('no locale for you');
+      },
+    });
+    const failure = await failureOf(sendData(TemplateType.Generic, payload));
+    expect(failure.code).toBe(ConnectorErrorCodes.General);
+    expect(failure.errorDescription).toContain('TypeError: no locale for you');
+  });
+
+  it.each([
+    ['a value without prototype', () => Object.create(null) as unknown],
+    [
+      'a value whose toString throws',
+      () => ({
+        toString: () => {
+          throw new Error('no text');
+        },
+      }),
+    ],
+  ])('never lets %s escape as a plain error', async (_name, value) => {
+    const connector = await connectorWith(minimalConfig);
+    const outcome = await connector
+      .sendMessage(sendData(TemplateType.Generic, { code: value() } as SendMessageData['payload']))
+      .then(
+        () => 'sent',
+        (error: unknown) => error
+      );
+    // The renderer may turn the value into text or refuse it; either way nothing but a
+    // ConnectorError may come out.
+    expect(outcome === 'sent' || outcome instanceof ConnectorError).toBe(true);
+  });
+
+  it('scrubs the access key secret from what a throwing payload said', async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY';
+    const config = { ...minimalConfig, accessKeyId: 'AKIAIOSFODNN7EXAMPLE', accessKeySecret: secret };
+    const payload = Object.defineProperty({ code: '1' }, 'locale', {
+      enumerable: true,
+      get: () => {
+        throw new Error(`leaked ${secret}`);
+      },
+    });
+    const failure = await failureOf(sendData(TemplateType.Generic, payload), config);
+    expect(failure.errorDescription).toContain('leaked [redacted]');
+    expect(JSON.stringify(failure)).not.toContain(secret);
+  });
+});
+
+describe('malformed send data', () => {
+  it.each([
+    ['without type', { to: 'ada@example.com', payload: { code: '1' } }, 'undefined'],
+    ['with a number as type', { to: 'ada@example.com', type: 7, payload: { code: '1' } }, 'number'],
+    ['with an empty type', { to: 'ada@example.com', type: '', payload: { code: '1' } }, 'an empty string'],
+  ])('refuses data %s with a sentence naming data.type', async (_name, data, got) => {
+    const failure = await failureOf(data);
+    expect(failure).toEqual({
+      code: ConnectorErrorCodes.General,
+      errorDescription: expect.stringMatching(
+        new RegExp(
+          `^sendMessage needs the usage type of the email \\(data\\.type\\), one of SignIn, .*; it got ${got}\\.$`
+        )
+      ),
+      issues: undefined,
+    });
+  });
+
+  it('refuses a missing data object with a general error', async () => {
+    const failure = await failureOf(undefined);
+    expect(failure.code).toBe(ConnectorErrorCodes.General);
+    expect(failure.errorDescription).toContain('data.type');
+  });
+});
+
+describe('configs no guard expects', () => {
+  it('answers invalid_config for a config with a cycle, without overflowing the stack', async () => {
+    const templates: unknown[] = [...minimalConfig.templates];
+    const config: Record<string, unknown> = { ...minimalConfig, templates };
+    config.self = config;
+    templates.push(templates);
+    const failure = await failureOf(sendData(), config);
+    expect(failure.code).toBe(ConnectorErrorCodes.InvalidConfig);
+  });
+
+  it('answers invalid_config for tags that contain themselves', async () => {
+    const tags: Record<string, unknown> = { app: 'logto' };
+    tags.self = tags;
+    const failure = await failureOf(sendData(), { ...minimalConfig, tags });
+    expect(failure.code).toBe(ConnectorErrorCodes.InvalidConfig);
+  });
+
+  it('answers invalid_config for tags nested 5,000 deep (10 KB of JSON)', async () => {
+    let tags: unknown = 'x';
+    for (let depth = 0; depth < 5000; depth += 1) {
+      tags = { a: tags };
+    }
+    const failure = await failureOf(sendData(), { ...minimalConfig, tags });
+    expect(failure.code).toBe(ConnectorErrorCodes.InvalidConfig);
+    expect(failure.issues).toEqual([expect.objectContaining({ path: ['tags', 'a'] })]);
+  });
+
+  it('answers invalid_config for the same deep config given as JSON text parsed by the host', async () => {
+    const text = `{"region":"us-east-1","emailAddress":"noreply@example.com","templates":[{"usageType":"Generic","subject":"s","content":"c"}],"tags":${'{"a":'.repeat(5000)}"x"${'}'.repeat(5000)}}`;
+    expect(text.length).toBeLessThan(40_000);
+    const failure = await failureOf(sendData(), JSON.parse(text) as unknown);
+    expect(failure.code).toBe(ConnectorErrorCodes.InvalidConfig);
+  });
+});
+
+describe('the time budget starts when sendMessage is entered', () => {
+  it('ends a send whose getConfig never settles after the default 10000 ms', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const connector = await createConnector({ getConfig: async () => new Promise(() => undefined) });
+    let settled: unknown;
+    const pending = connector.sendMessage(sendData()).then(
+      () => 'sent',
+      (error: unknown) => (settled = error)
+    );
+    await vi.advanceTimersByTimeAsync(9999);
+    expect(settled).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await pending;
+    expect(settled).toBeInstanceOf(ConnectorError);
+    expect(settled).toMatchObject({
+      code: ConnectorErrorCodes.General,
+      data: {
+        errorDescription: expect.stringMatching(
+          /^Logto did not hand over this connector's saved configuration within 10000 ms, so no email was sent\./
+        ),
+      },
+    });
+  });
+
+  it("ends a send whose template lookup never settles at the config's timeoutMs, counted from entry", async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const config = { ...minimalConfig, timeoutMs: 3000 };
+    const connector = await createConnector({
+      // The config arrives after 1000 ms; the lookup then hangs.
+      getConfig: async () =>
+        new Promise((resolve) => {
+          setTimeout(() => {
+            resolve(config);
+          }, 1000);
+        }),
+      getI18nEmailTemplate: async () => new Promise(() => undefined),
+    });
+    let settled: unknown;
+    const pending = connector.sendMessage(sendData()).then(
+      () => 'sent',
+      (error: unknown) => (settled = error)
+    );
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(settled).toBeUndefined();
+    await vi.advanceTimersByTimeAsync(1);
+    await pending;
+    expect(settled).toMatchObject({
+      code: ConnectorErrorCodes.General,
+      data: {
+        errorDescription: expect.stringMatching(
+          /^Logto's email template lookup did not answer within 3000 ms/
+        ),
+      },
+    });
+  });
+
+  it('runs out at once when the config arrives after its own timeoutMs has passed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const config = { ...minimalConfig, timeoutMs: 1000 };
+    const connector = await createConnector({
+      getConfig: async () =>
+        new Promise((resolve) => {
+          setTimeout(() => {
+            resolve(config);
+          }, 2000);
+        }),
+      getI18nEmailTemplate: async () => new Promise(() => undefined),
+    });
+    let settled: unknown;
+    const pending = connector.sendMessage(sendData()).then(
+      () => 'sent',
+      (error: unknown) => (settled = error)
+    );
+    await vi.advanceTimersByTimeAsync(2000);
+    // The config has arrived; the budget it sets is already used up.
+    await vi.advanceTimersByTimeAsync(1);
+    await pending;
+    expect(settled).toMatchObject({
+      data: { errorDescription: expect.stringContaining('did not answer within 1000 ms') },
+    });
+  });
+});
