@@ -9,6 +9,7 @@ import {
 
 import { type ParsedConfig } from './config.js';
 import { parseConfigCached } from './config-cache.js';
+import { diagnoseSendFailure } from './diagnosis.js';
 import { type SendContext, SendTimeoutError, toConnectorError } from './errors.js';
 import { toSendEmailInput } from './message.js';
 import { connectorId } from './metadata.js';
@@ -125,10 +126,13 @@ export const createSendMessage =
       ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
     });
     const input = toSendEmailInput({ config, template, payload, to, type });
+    const startedAt = performance.now();
     try {
       return await withSesClient(config, async (client) => sendWithin(client, input, config.timeoutMs));
     } catch (error: unknown) {
-      // Built only when needed: a successful send never pays for it.
-      throw toConnectorError(error, sendContextOf(config));
+      // Built only when needed: a successful send never pays for it. A "not verified" rejection
+      // gets a precise diagnosis, within what is left of timeoutMs (src/diagnosis.ts).
+      const connectorError = toConnectorError(error, sendContextOf(config));
+      throw await diagnoseSendFailure(connectorError, { error, config, input, startedAt });
     }
   };
