@@ -8,7 +8,7 @@ import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connec
 
 // Built as its own file that imports the connector from ./index.js at run time: the bundle is
 // shipped once, and the CLI sends exactly what Logto would load.
-import createConnector, { clearSesClients, parseConfig } from './index.js';
+import createConnector, { clearSesClients, doctorCommand, parseConfig } from './index.js';
 
 /** Where the CLI writes; tests pass their own. */
 export type CliOutput = {
@@ -43,7 +43,10 @@ as the Console's "Send test email" does: the ${TemplateType.Generic} template wi
                     (default ${TemplateType.Generic})
   --help            this text
 
-Prints the SES MessageId and exits 0, or prints why the config or the send failed and exits 1.`;
+Prints the SES MessageId and exits 0, or prints why the config or the send failed and exits 1.
+
+To check a whole SES setup (credentials, account, sandbox, sender identity, DKIM…), run
+connector-aws-ses doctor --help.`;
 
 type ZodIssueLike = { path: Array<string | number>; message: string };
 
@@ -132,6 +135,14 @@ const sendTest = async (
  * asked for), 1 otherwise.
  */
 export const runCli = async (args: readonly string[], output: CliOutput = consoleOutput): Promise<number> => {
+  // `doctor` (issue 11) has its own options and exit codes: src/doctor/command.ts. Its spinner
+  // draws on stderr, and only when that is a terminal.
+  if (args[0] === 'doctor') {
+    return doctorCommand(
+      args.slice(1),
+      output === consoleOutput ? { ...output, tty: process.stderr } : output
+    );
+  }
   let parsed;
   try {
     parsed = parseArgs({

@@ -30,6 +30,18 @@ export {
   usageTypeTagName,
 } from './config.js';
 export { defaultTemplates } from './default-templates.js';
+export { type Diagnosis, type SenderIdentityDiagnosis } from './diagnosis.js';
+export { type DoctorOutput, doctorCommand, doctorExitCodes, doctorUsage } from './doctor/command.js';
+export {
+  type DoctorCheck,
+  type DoctorCheckId,
+  type DoctorCheckStatus,
+  type DoctorReport,
+  doctorCheckIds,
+  formatDoctorReport,
+} from './doctor/report.js';
+export { type DoctorOptions, runDoctor } from './doctor/run-doctor.js';
+export { sesRegions } from './regions.js';
 export { type SesErrorData } from './errors.js';
 export { type Mailbox, formatMailbox, parseMailbox } from './mailbox.js';
 export { connectorId, formItems, metadata } from './metadata.js';

@@ -46,7 +46,8 @@ export const connectionKey = ({ region, endpoint, accessKeyId, accessKeySecret }
     .update(JSON.stringify([region, endpoint ?? null, accessKeyId ?? null, accessKeySecret ?? null]))
     .digest('base64url');
 
-const createClient = ({ region, endpoint, accessKeyId, accessKeySecret }: ConnectionSettings) =>
+/** A new, uncached SES client for these settings (the doctor's other-region reads use it too). */
+export const createClient = ({ region, endpoint, accessKeyId, accessKeySecret }: ConnectionSettings) =>
   new SESv2Client({
     region,
     ...(endpoint && { endpoint }),
