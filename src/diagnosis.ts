@@ -231,29 +231,40 @@ const recipientSentence = (recipients: readonly string[], region: string, sandbo
   return `the recipient ${who} is not verified, and the account is in the SES sandbox in ${region}${sandbox ? ' (GetAccount confirms it)' : ''}, where it may send only to verified addresses. ${fix}`;
 };
 
+const capitalized = (sentence: string): string => `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}`;
+
+const maxQuotedLength = 300;
+
+/** SES's own words, on one line, shortened, with every secret replaced. */
+const quoted = (message: string, secrets: readonly string[]): string => {
+  let text = message.replaceAll(/\s+/g, ' ').trim();
+  for (const secret of secrets) {
+    text = text.split(secret).join('[redacted]');
+  }
+  return text.length > maxQuotedLength ? `${text.slice(0, maxQuotedLength)}…` : text;
+};
+
 const describe = (
   region: string,
   sender: { address: string; failed: boolean } | undefined,
   failedRecipients: readonly string[],
-  results: ReadResults
+  results: ReadResults,
+  sesSaid: string
 ): string => {
-  const parts: string[] = [];
+  const parts = [`Amazon SES rejected the message in ${region}.`];
   if (sender?.failed) {
-    parts.push(
-      `Amazon SES rejected the message in ${region}: ${senderSentence(sender.address, region, results.senderIdentity)}`
-    );
+    parts.push(capitalized(senderSentence(sender.address, region, results.senderIdentity)));
   }
   if (failedRecipients.length > 0) {
     const sentence = recipientSentence(failedRecipients, region, results.sandbox);
-    parts.push(
-      parts.length > 0 ? `Also, ${sentence}` : `Amazon SES rejected the message in ${region}: ${sentence}`
-    );
+    parts.push(sender?.failed ? `Also, ${sentence}` : capitalized(sentence));
   }
   if (results.failedActions.size > 0) {
     parts.push(
       `For a more precise diagnosis, allow the optional read-only IAM action${results.failedActions.size > 1 ? 's' : ''} ${[...results.failedActions].join(' and ')}.`
     );
   }
+  parts.push(`SES said: "${sesSaid}".`);
   return parts.join(' ');
 };
 
@@ -308,7 +319,7 @@ export const diagnoseSendFailure = async (
     };
     const sharpened = new ConnectorError(connectorError.code, {
       ...data,
-      errorDescription: describe(region, sender, failedRecipients, results),
+      errorDescription: describe(region, sender, failedRecipients, results, quoted(message ?? '', secrets)),
       diagnosis,
     });
     Object.defineProperty(sharpened, 'cause', {

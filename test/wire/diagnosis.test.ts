@@ -120,10 +120,14 @@ describe('the recipient is not verified (the sandbox)', () => {
     });
     expect(error.data.diagnosis).not.toHaveProperty('senderIdentity');
     const { errorDescription } = error.data;
-    expect(errorDescription).toContain(`the recipient ${recipientAddress} is not verified`);
+    expect(errorDescription).toContain(`The recipient ${recipientAddress} is not verified`);
     expect(errorDescription).toContain(`sandbox in ${homeRegion} (GetAccount confirms it)`);
     expect(errorDescription).toContain('request production access');
     expect(errorDescription).not.toContain('IAM');
+    // SES's own words stay at the end, quoted.
+    expect(errorDescription).toMatch(
+      /^Amazon SES rejected the message in eu-west-1\. The recipient .* SES said: "Email address is not verified\. The following identities failed the check in region EU-WEST-1: ada@example\.org"\.$/
+    );
   });
 
   it('AccessDenied on GetAccount: the parse alone, plus the IAM action that would say more', async () => {
@@ -139,7 +143,7 @@ describe('the recipient is not verified (the sandbox)', () => {
       senderFailed: false,
       recipientFailed: true,
     });
-    expect(error.data.errorDescription).toContain(`the recipient ${recipientAddress} is not verified`);
+    expect(error.data.errorDescription).toContain(`The recipient ${recipientAddress} is not verified`);
     expect(error.data.errorDescription).not.toContain('GetAccount confirms');
     expect(error.data.errorDescription).toContain('allow the optional read-only IAM action ses:GetAccount.');
   });
@@ -172,7 +176,7 @@ describe('the recipient is not verified (the sandbox)', () => {
     // The read used what was left of timeoutMs, and no more (a margin for a loaded machine).
     expect(elapsed).toBeGreaterThanOrEqual(timeoutMs - 100);
     expect(elapsed).toBeLessThan(timeoutMs + 150);
-    expect(error.data.errorDescription).toContain(`the recipient ${recipientAddress} is not verified`);
+    expect(error.data.errorDescription).toContain(`The recipient ${recipientAddress} is not verified`);
     expect(error.data.errorDescription).toContain('ses:GetAccount');
   });
 
@@ -217,7 +221,7 @@ describe('the sender is not verified', () => {
     });
     const { errorDescription } = error.data;
     expect(errorDescription).toContain(
-      `neither the sender ${senderAddress} nor its domain ${senderDomain} is an identity in ${homeRegion}`
+      `Neither the sender ${senderAddress} nor its domain ${senderDomain} is an identity in ${homeRegion}`
     );
     expect(errorDescription).toContain('set region to the region where it is verified');
     expect(errorDescription).toContain('connector-aws-ses doctor');
@@ -271,7 +275,7 @@ describe('the sender is not verified', () => {
 
     expect(error.data.diagnosis).toMatchObject({ failedIdentities: [senderDomain], senderFailed: true });
     expect(error.data.errorDescription).toContain(
-      `verification of the sender's identity ${senderDomain} failed in ${homeRegion} (status FAILED, DKIM FAILED)`
+      `Verification of the sender's identity ${senderDomain} failed in ${homeRegion} (status FAILED, DKIM FAILED)`
     );
   });
 
@@ -289,7 +293,7 @@ describe('the sender is not verified', () => {
       recipientFailed: false,
     });
     expect(error.data.errorDescription).toContain(
-      `the sender ${senderAddress} is not a verified identity in ${homeRegion}`
+      `The sender ${senderAddress} is not a verified identity in ${homeRegion}`
     );
     expect(error.data.errorDescription).toContain(`or its domain ${senderDomain}`);
     expect(error.data.errorDescription).toContain(
@@ -312,7 +316,7 @@ describe('the sender is not verified', () => {
       recipientFailed: true,
       sandbox: true,
     });
-    expect(error.data.errorDescription).toContain(`the sender ${senderAddress} is not a verified identity`);
+    expect(error.data.errorDescription).toContain(`The sender ${senderAddress} is not a verified identity`);
     expect(error.data.errorDescription).toContain(`Also, the recipient ${recipientAddress} is not verified`);
   });
 });
