@@ -39,6 +39,7 @@ export {
   type DoctorReport,
   doctorCheckIds,
   formatDoctorReport,
+  statusSymbols,
 } from './doctor/report.js';
 export { type DoctorOptions, runDoctor } from './doctor/run-doctor.js';
 export { sesRegions } from './regions.js';

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-sesv2';
 
 import { type ParsedConfig } from '../config.js';
-import { type SendContext, toConnectorError } from '../errors.js';
+import { type SendContext, redact, toConnectorError } from '../errors.js';
 import { readActions, readFailureKind, readWithin } from '../ses-read.js';
 
 import { type DoctorCheck, type DoctorCheckId } from './report.js';
@@ -28,6 +28,9 @@ export type DoctorContext = {
 type Operation = keyof typeof readActions;
 
 const quotaWarnRatio = 0.8;
+
+/** SES and STS names of credential errors, whose send-path sentences fit a read too. */
+const credentialErrorPattern = /UnrecognizedClient|InvalidClientTokenId|Signature|Expired/;
 
 /** A read that did not answer: AccessDenied → skip with the IAM action; throttling → warn; else fail. */
 export const readFailure = (
@@ -62,12 +65,36 @@ export const readFailure = (
       };
     }
     default: {
-      const name = (error as { name?: unknown } | null)?.name;
+      const {
+        name,
+        $fault: fault,
+        $metadata: metadata,
+      } = (error ?? {}) as {
+        name?: unknown;
+        $fault?: unknown;
+        $metadata?: { httpStatusCode?: unknown };
+      };
+      const label = typeof name === 'string' ? name : 'Error';
+      if ((fault === 'client' || fault === 'server') && !credentialErrorPattern.test(label)) {
+        // An SES answer no check expects: quote it, do not guess.
+        const said = redact(error instanceof Error ? error.message : '', context.secrets)
+          .replaceAll(/\s+/g, ' ')
+          .slice(0, 300);
+        const status =
+          typeof metadata?.httpStatusCode === 'number' ? `HTTP ${metadata.httpStatusCode}, ` : '';
+        return {
+          id,
+          status: 'fail',
+          summary: `SES answered ${operation} in ${context.region} with an error (${status}${label}).`,
+          fix: `${said ? `SES said: "${said}". ` : ''}Check that the endpoint (${context.host}) is an Amazon SES v2 API endpoint, then run the doctor again.`,
+        };
+      }
+      // Credentials, network, DNS: the connector's own sentence for a send says what to do.
       const { errorDescription } = toConnectorError(error, context).data as { errorDescription: string };
       return {
         id,
         status: 'fail',
-        summary: `${operation} failed in ${context.region}${typeof name === 'string' ? ` (${name})` : ''}.`,
+        summary: `${operation} failed in ${context.region} (${label}).`,
         fix: errorDescription,
       };
     }
