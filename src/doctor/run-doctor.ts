@@ -1,4 +1,5 @@
 import { ConnectorError, TemplateType } from '@logto/connector-kit';
+import { type ZodError } from 'zod';
 
 import { type ParsedConfig, parseConfig } from '../config.js';
 import { type SendContext } from '../errors.js';
@@ -36,20 +37,10 @@ export type DoctorOptions = {
   onProgress?: ((label: string) => void) | undefined;
 };
 
-type ZodIssueLike = { path?: unknown; message?: unknown };
-
+/** parseConfig throws `ConnectorError(InvalidConfig, zodError)`: one line per zod issue. */
 const configProblems = (error: unknown): string[] => {
-  const issues: unknown =
-    error instanceof ConnectorError && typeof error.data === 'object' && error.data !== null
-      ? (error.data as { issues?: unknown }).issues
-      : undefined;
-  if (!Array.isArray(issues)) {
-    return [error instanceof Error ? error.message : String(error)];
-  }
-  return (issues as ZodIssueLike[]).map(({ path, message }) => {
-    const where = Array.isArray(path) && path.length > 0 ? `${path.join('.')}: ` : '';
-    return `${where}${String(message)}`;
-  });
+  const { issues } = (error as ConnectorError).data as ZodError;
+  return issues.map(({ path, message }) => `${path.length > 0 ? `${path.join('.')}: ` : ''}${message}`);
 };
 
 const rawRegion = (config: unknown): string => {
@@ -195,7 +186,7 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
       return report(config.region, found, 'SES did not answer GetAccount (see account)');
     });
   } catch (error: unknown) {
-    // Not expected: every check catches its own failures. Keep the report shape anyway.
+    /* v8 ignore next 10 -- not expected: every check catches its own failures; keep the report shape anyway */
     const stopped = doctorCheckIds.find((id) => !found[id]) ?? 'test-send';
     found[stopped] = {
       id: stopped,

@@ -370,6 +370,67 @@ describe('failures that are not "not verified"', () => {
   });
 });
 
+describe('less common rejections', () => {
+  it('identities SES lists that are neither the sender nor the recipient: the error is left as it was', async () => {
+    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, 'other@example.net')));
+    const error = await failure();
+    expect(error.data).not.toHaveProperty('diagnosis');
+    expect(operations()).toEqual(['SendEmail']);
+  });
+
+  it('a bare From address, and a recipient listed although the account has production access', async () => {
+    stored = configFor({ emailAddress: senderAddress });
+    fake.setRegions(sesScenarios.healthyProduction);
+    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
+
+    const error = await failure();
+
+    expect(error.data.diagnosis).toMatchObject({ recipientFailed: true, sandbox: false });
+    expect(error.data.errorDescription).toContain('although the account has production access in eu-west-1');
+  });
+
+  it('a sender listed although its domain is verified: points at the identity ARN and policy', async () => {
+    fake.setRegions(sesScenarios.healthyProduction);
+    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+
+    const error = await failure();
+
+    expect(error.data.diagnosis?.senderIdentity).toEqual({
+      identity: senderDomain,
+      status: 'SUCCESS',
+      dkim: 'SUCCESS',
+    });
+    expect(error.data.errorDescription).toContain('check emailAddressIdentityArn');
+  });
+
+  it('the domain read fails in another way: the address is not read, the IAM clause is given', async () => {
+    fake.setRegions(sesScenarios.senderElsewhere);
+    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    fake.planRead('GetEmailIdentity', respond.serverError(400));
+
+    const error = await failure();
+
+    expect(operations()).toEqual(['SendEmail', 'GetEmailIdentity']);
+    expect(error.data.diagnosis).not.toHaveProperty('senderIdentity');
+    expect(error.data.errorDescription).toContain('ses:GetEmailIdentity');
+  });
+
+  it('both failed and both reads denied: one clause names both actions', async () => {
+    fake.setRegions({ [homeRegion]: {} });
+    fake.plan(
+      respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress, recipientAddress))
+    );
+    fake.setReadAction('GetAccount', respond.sesError('AccessDeniedException', 403, 'no'));
+    fake.setReadAction('GetEmailIdentity', respond.sesError('AccessDeniedException', 403, 'no'));
+
+    const error = await failure();
+
+    expect(error.data.errorDescription).toMatch(
+      /allow the optional read-only IAM actions ses:(GetAccount|GetEmailIdentity) and ses:(GetAccount|GetEmailIdentity)\./
+    );
+  });
+});
+
 describe('secrets', () => {
   it('no diagnosis ever holds the access key secret or a session token', async () => {
     const sessionToken = 'FwoGZXIvYXdzEXAMPLESESSIONTOKEN/+=';

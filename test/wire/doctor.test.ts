@@ -670,6 +670,58 @@ describe('doctor before any request', () => {
   });
 });
 
+describe('doctor when SES cannot be used', () => {
+  it('an unknown access key: account fails with the send sentence, the later SES checks are skipped', async () => {
+    const config = await writeConfig(configFor());
+    fake.setReadAction(
+      'GetAccount',
+      respond.sesError(
+        'UnrecognizedClientException',
+        403,
+        'The security token included in the request is invalid.'
+      )
+    );
+
+    const { code, report } = await doctorJson(['--config', config, '--to', recipientAddress]);
+
+    expect(code).toBe(1);
+    expect(statusesOf(report)).toEqual(
+      allSkippedAfter({ config: 'pass', credentials: 'pass', account: 'fail' })
+    );
+    expect(report.checks[2]).toMatchObject({
+      summary: 'GetAccount failed in eu-west-1 (UnrecognizedClientException).',
+      fix: expect.stringContaining('AWS does not recognise the access key') as string,
+    });
+    expect(report.checks[5]?.summary).toBe('Not checked: SES did not answer GetAccount (see account).');
+    expect(fake.requests.map(({ operation }) => operation)).toEqual(['GetAccount']);
+  });
+
+  it('a closed port: account fails naming the refused connection', async () => {
+    const closed = await startFakeSes();
+    await closed.close();
+    const config = await writeConfig(configFor({ endpoint: closed.endpoint }));
+
+    const { code, report } = await doctorJson(['--config', config]);
+
+    expect(code).toBe(1);
+    expect(report.checks[2]?.fix).toContain(`The connection to 127.0.0.1:${closed.port} was refused`);
+  });
+
+  it('an endpoint that answers no SES read: quoted, with the endpoint to check', async () => {
+    const config = await writeConfig(configFor());
+    fake.setReadAction('GetAccount', respond.sesError('BadRequestException', 400, 'Bad Request Exception'));
+
+    const { report } = await doctorJson(['--config', config]);
+
+    expect(report.checks[2]).toEqual({
+      id: 'account',
+      status: 'fail',
+      summary: 'SES answered GetAccount in eu-west-1 with an error (HTTP 400, BadRequestException).',
+      fix: `SES said: "Bad Request Exception". Check that the endpoint (127.0.0.1:${fake.port}) is an Amazon SES v2 API endpoint, then run the doctor again.`,
+    });
+  });
+});
+
 describe('the spinner', () => {
   it('draws on a terminal while checks run, and is erased before the report', async () => {
     const config = await writeConfig(configFor());
