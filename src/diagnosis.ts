@@ -147,7 +147,7 @@ const identityDiagnosis = (
   output: GetEmailIdentityCommandOutput
 ): SenderIdentityDiagnosis => ({
   identity,
-  status: output.VerificationStatus ?? (output.VerifiedForSendingStatus ? 'SUCCESS' : 'PENDING'),
+  status: output.VerificationStatus ?? 'UNKNOWN',
   ...(output.DkimAttributes?.Status && { dkim: output.DkimAttributes.Status }),
 });
 
@@ -157,9 +157,7 @@ const readAccount = async (client: SESv2Client, deadline: number, results: ReadR
       async (abortSignal) => client.send(new GetAccountCommand({}), { abortSignal }),
       deadline - performance.now()
     );
-    if (typeof account.ProductionAccessEnabled === 'boolean') {
-      results.sandbox = !account.ProductionAccessEnabled;
-    }
+    results.sandbox = account.ProductionAccessEnabled !== true;
   } catch {
     results.failedActions.add(readActions.GetAccount);
   }

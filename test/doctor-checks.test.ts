@@ -299,6 +299,16 @@ describe('the report', () => {
     expect(text.split('\n').at(-1)).toBe('No check failed.');
   });
 
+  it('runDoctor: a config that is not an object fails config with one problem and no region', async () => {
+    const report = await runDoctor(null);
+    expect(report.region).toBe('');
+    expect(report.checks[0]).toMatchObject({
+      id: 'config',
+      status: 'fail',
+      summary: 'The config is invalid (1 problem).',
+    });
+  });
+
   it('runDoctor: --send without a recipient is skipped, never sent', async () => {
     const report = await runDoctor(
       { ...rawConfig, accessKeyId, accessKeySecret: secret, endpoint: 'http://127.0.0.1:9' },

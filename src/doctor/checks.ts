@@ -247,9 +247,6 @@ export const readSender = async (doctor: DoctorContext, address: string): Promis
   return { address, domain, addressRead, domainRead };
 };
 
-const statusOf = (read: IdentityRead): string =>
-  'output' in read ? (read.output.VerificationStatus ?? 'unknown') : 'not found';
-
 export const checkSenderIdentity = (sender: SenderRead | undefined, doctor: DoctorContext): DoctorCheck => {
   const { region } = doctor.config;
   if (!sender) {
@@ -281,8 +278,12 @@ export const checkSenderIdentity = (sender: SenderRead | undefined, doctor: Doct
       fix: `Create and verify ${domain} (or ${address}) in the SES console for ${region} (Identities → Create identity), or set region to the region where it is verified (see other-regions).`,
     };
   }
-  const [name, read] = 'output' in domainRead ? [domain, domainRead] : [address, addressRead];
-  const status = statusOf(read);
+  // One of the two exists (neither missing nor failed, and not both missing).
+  const [name, read] =
+    'output' in domainRead
+      ? [domain, domainRead]
+      : [address, addressRead as { output: GetEmailIdentityCommandOutput }];
+  const status = read.output.VerificationStatus ?? 'unknown';
   const isDomain = name === domain;
   return {
     id: 'sender-identity',

@@ -415,6 +415,19 @@ describe('less common rejections', () => {
     expect(error.data.errorDescription).toContain('ses:GetEmailIdentity');
   });
 
+  it('the domain is not found and the address read fails: no sender identity, the IAM clause', async () => {
+    fake.setRegions(sesScenarios.senderElsewhere);
+    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    fake.planRead('GetEmailIdentity', respond.succeed());
+    fake.planRead('GetEmailIdentity', respond.serverError(400));
+
+    const error = await failure();
+
+    expect(operations()).toEqual(['SendEmail', 'GetEmailIdentity', 'GetEmailIdentity']);
+    expect(error.data.diagnosis).not.toHaveProperty('senderIdentity');
+    expect(error.data.errorDescription).toContain('ses:GetEmailIdentity');
+  });
+
   it('both failed and both reads denied: one clause names both actions', async () => {
     fake.setRegions({ [homeRegion]: {} });
     fake.plan(

@@ -273,6 +273,29 @@ const scenarios: Scenario[] = [
     exit: 0,
   },
   {
+    name: 'the sandbox with a verified recipient, and no emailAddress (templates give sendFrom)',
+    regions: {
+      [homeRegion]: {
+        identities: { [recipientAddress]: {} },
+        configurationSets: { [configurationSetName]: {} },
+      },
+    },
+    args: to,
+    config: { emailAddress: undefined },
+    statuses: {
+      ...healthy,
+      sandbox: 'warn',
+      'sender-identity': 'skip',
+      dkim: 'skip',
+      'mail-from': 'skip',
+    },
+    says: {
+      'sender-identity': ['No emailAddress in the config'],
+      recipient: [`${recipientAddress} is not on the suppression list and is verified in eu-west-1`],
+    },
+    exit: 0,
+  },
+  {
     name: 'a suppressed recipient',
     regions: sesScenarios.suppressedRecipient,
     args: to,
