@@ -20,6 +20,7 @@ import {
   senderDomain,
   sesScenarios,
 } from '../support/ses-scenarios.js';
+import { stubNoAwsCredentials } from '../support/no-aws-credentials.js';
 import { accessKeyId, rejectionOf, secret } from '../fixtures.js';
 
 let fake: FakeSes;
@@ -345,12 +346,7 @@ describe('failures that are not "not verified"', () => {
   });
 
   it('no credentials anywhere: no request at all', async () => {
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
-      vi.stubEnv(name, undefined);
-    }
-    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
+    stubNoAwsCredentials();
     stored = configFor();
     delete stored.accessKeyId;
     delete stored.accessKeySecret;

@@ -42,6 +42,7 @@ import {
   senderDomain,
   sesScenarios,
 } from '../support/ses-scenarios.js';
+import { stubNoAwsCredentials } from '../support/no-aws-credentials.js';
 import { accessKeyId, secret } from '../fixtures.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -597,12 +598,7 @@ describe('doctor scenarios (--json and text)', () => {
 
 describe('doctor before any request', () => {
   it('no credentials anywhere: credentials fails with the SDK reason, nothing else runs, zero requests', async () => {
-    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
-      vi.stubEnv(name, undefined);
-    }
-    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
-    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
+    stubNoAwsCredentials();
     const config = await writeConfig(configFor({ accessKeyId: undefined, accessKeySecret: undefined }));
 
     const { code, report } = await doctorJson(['--config', config, '--to', recipientAddress]);
