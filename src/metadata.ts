@@ -156,6 +156,6 @@ export const metadata: ConnectorMetadata = {
   },
   logo: './logo.svg',
   logoDark: './logo-dark.svg',
-  readme: './README.md',
+  readme: './docs/console-guide.md',
   formItems,
 };

@@ -20,7 +20,7 @@ describe('metadata', () => {
   it("does not reuse the official connector's id, which would stop Logto from starting", () => {
     expect(metadata.id).toBe('amazon-ses');
     expect(metadata.id).not.toBe('aws-ses-mail');
-    expect(metadata).toMatchObject({ target: 'aws-ses', platform: null, readme: './README.md' });
+    expect(metadata).toMatchObject({ target: 'aws-ses', platform: null, readme: './docs/console-guide.md' });
   });
 
   it('names and describes the connector in English and other languages', () => {

@@ -200,7 +200,12 @@ const scenarios = {
       `data:image/svg+xml;base64,${readFileSync(path.join(connectorDir, file)).toString('base64')}`;
     assert.equal(rawMetadata.logo, svg('logo.svg'));
     assert.equal(rawMetadata.logoDark, svg('logo-dark.svg'));
-    assert.equal(rawMetadata.readme, readFileSync(path.join(connectorDir, 'README.md'), 'utf8'));
+    // The Console's "Check README" drawer shows the Console guide, read from a path with a folder
+    // (Logto's readUrl falls back to the path itself when the file is missing).
+    assert.equal(
+      rawMetadata.readme,
+      readFileSync(path.join(connectorDir, 'docs', 'console-guide.md'), 'utf8')
+    );
     // notImplemented (getConfig at load time) throws core's own ConnectorError: the CLI and core
     // share one connector-kit, as in Logto's image.
     await assert.rejects(

@@ -197,7 +197,7 @@ const checkLoaded = (facts: Facts) => {
     type: 'Email',
     hasConfigGuard: true,
     logoIsDataUrl: true,
-    readmeStart: expect.stringMatching(/^# connector-aws-ses/),
+    readmeStart: expect.stringMatching(/^# Set up Amazon SES\n/),
     skipped: [],
     // The CLI prefixes the last path fragment with connector- unless it has it (or starts with @).
     addSpecs: {
