@@ -6,6 +6,7 @@
 import { type DoctorReport, formItems, runDoctor, statusSymbols } from 'connector-aws-ses';
 
 import { type SafeHtml, html } from '../html.js';
+import { serverCredentialsErrors } from './credentials.js';
 import { type FormErrors, type FormValues, readFormValues, toConfig } from './form.js';
 
 /** What "Check setup" found: the form as posted, its errors, and the report when it could run. */
@@ -18,12 +19,18 @@ export type SetupCheck = {
 
 /**
  * Reads the posted form the way "Send test email" does and runs the doctor on its config (with
- * the recipient, when one is given). Form errors stop it, as they stop a send.
+ * the recipient, when one is given). Form errors stop it, as they stop a send — including empty
+ * key fields unless `allowServerCredentials`: the doctor's reads are signed like a send, so this
+ * server's own credentials must not sign them for an endpoint the form chose.
  */
-export const checkSetup = async (body: Record<string, unknown>): Promise<SetupCheck> => {
+export const checkSetup = async (
+  body: Record<string, unknown>,
+  { allowServerCredentials }: { allowServerCredentials: boolean }
+): Promise<SetupCheck> => {
   const values = readFormValues(formItems, body);
   const to = typeof body.to === 'string' ? body.to.trim() : '';
-  const { config, errors } = toConfig(formItems, values);
+  const { config, errors: formErrors } = toConfig(formItems, values);
+  const errors = { ...serverCredentialsErrors(config, allowServerCredentials), ...formErrors };
   if (Object.keys(errors).length > 0) {
     return { values, errors, to };
   }

@@ -273,12 +273,12 @@ export const playgroundRouter = ({
 
   // "Check setup": the connector's doctor on the form's config (./doctor.ts).
   router.post('/playground/doctor', async (request: Request, response: Response) => {
-    const { values, errors, to, report } = await checkSetup(bodyOf(request));
+    const { values, errors, to, report } = await checkSetup(bodyOf(request), { allowServerCredentials });
     const state: PlaygroundState = { values, errors, to, ...(report && { setup: report }) };
     response
       .status(report ? 200 : 400)
       .type('html')
-      .send(await renderPlayground(request, state, sesEmulatorUrl));
+      .send(await renderPlayground(request, state, sesEmulatorUrl, allowServerCredentials));
   });
 
   router.post('/playground/clear', async (_request: Request, response: Response) => {

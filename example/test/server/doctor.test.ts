@@ -121,6 +121,15 @@ describe('Check setup', () => {
     );
   });
 
+  it("will not sign the doctor's reads with this server's own credentials: empty key fields are form errors", async () => {
+    const { page } = await checkSetup({ 'config.accessKeyId': '', 'config.accessKeySecret': '' });
+    expect(page.status).toBe(400);
+    expect(page.document.querySelector('#doctor')).toBeNull();
+    expect(page.document.querySelector('.field[data-key="accessKeyId"] .error')?.textContent).toContain(
+      'PLAYGROUND_SERVER_CREDENTIALS=on'
+    );
+  });
+
   it('refuses a post without the CSRF token', async () => {
     const client = new Client(app.baseUrl);
     const page = await client.get('/playground');
