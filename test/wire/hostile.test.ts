@@ -19,16 +19,19 @@ import { Parser } from 'htmlparser2';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
 
-import createConnector, {
-  type AwsSesConfig,
-  clearSesClients,
-  defaultTemplates,
-  parseConfig,
-} from '../../src/index.js';
+import { type AwsSesConfig, clearSesClients, defaultTemplates, parseConfig } from '../../src/index.js';
 import { type FakeSes, respond, startFakeSes } from '../support/fake-ses.js';
-import { accessKeyId, allTemplateTypes, fullConfig, rejectionOf, secret } from '../fixtures.js';
+import {
+  accessKeyId,
+  allTemplateTypes,
+  configAt,
+  connectorWith,
+  fullConfig,
+  rejectionOf,
+  secret,
+} from '../fixtures.js';
 
-import { type DnsGuard, allowOnlyLoopbackDns } from './loopback-only.js';
+import { type DnsGuard, allowOnlyLoopbackDns } from '../support/loopback-only.js';
 
 let fake: FakeSes;
 let dnsGuard: DnsGuard;
@@ -54,22 +57,10 @@ afterAll(async () => {
   dnsGuard.restore();
 });
 
-const configFor = (overrides: Partial<AwsSesConfig> = {}): AwsSesConfig => ({
-  accessKeyId,
-  accessKeySecret: secret,
-  region: 'eu-west-1',
-  endpoint: fake.endpoint,
-  emailAddress: 'Acme <noreply@example.com>',
-  timeoutMs: 5000,
-  templates: defaultTemplates,
-  ...overrides,
-});
+const configFor = (overrides: Partial<AwsSesConfig> = {}): AwsSesConfig =>
+  configAt(fake.endpoint, { templates: defaultTemplates, ...overrides });
 
-const connectorFor = async (config: unknown, getI18nEmailTemplate?: GetI18nEmailTemplate) =>
-  createConnector({
-    getConfig: async () => Promise.resolve(config),
-    ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
-  });
+const connectorFor = connectorWith;
 
 describe('arbitrary JSON as config', () => {
   const configKeys = [...Object.keys(fullConfig), 'secretAccessKey', 'Region', ''];

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { Client } from '../support/client.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../../test/support/free-port.js';
 
 const demoScript = fileURLToPath(new URL('../../../scripts/demo.mjs', import.meta.url));
 

@@ -18,7 +18,7 @@ import {
   hostProvidedModules,
   optionalNativeModules,
 } from './bundle-imports.js';
-import { repoRoot } from './logto-instance.js';
+import { repoRoot } from '../support/repo.js';
 
 const run = promisify(execFile);
 const bundlePath = join(repoRoot, 'lib', 'index.js');
