@@ -1,15 +1,12 @@
 /**
- * `connector-aws-ses doctor` over real HTTP: the CLI in process (runCli) and once as shipped
- * (lib/cli.js), against the fake SES whose reads answer per region. Every scenario checks the
- * exact status of every check, the key words of summaries and fixes, in --json and in text, and
- * the exit code.
+ * `connector-aws-ses doctor` over real HTTP: the CLI in process (runCli), against the fake SES
+ * whose reads answer per region. Every scenario checks the exact status of every check, the key
+ * words of summaries and fixes, in --json and in text, and the exit code. The built lib/cli.js
+ * is driven in test/package/doctor-cli.test.ts.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -45,8 +42,6 @@ import {
 import { stubNoAwsCredentials } from '../support/no-aws-credentials.js';
 import { accessKeyId, secret } from '../fixtures.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const builtCli = join(root, 'lib', 'cli.js');
 const sessionToken = 'FwoGZXIvYXdzEXAMPLEDOCTORTOKEN/+=';
 
 let fake: FakeSes;
@@ -826,55 +821,5 @@ describe('secrets', () => {
     ]);
     expect(statusesOf(report)).toEqual(statusesOf(printed));
     expect(report.checks.map(({ summary }) => summary)).toEqual(printed.checks.map(({ summary }) => summary));
-  });
-});
-
-type Spawned = { code: number | null; stdout: string; stderr: string };
-
-const runBuilt = async (args: string[]): Promise<Spawned> =>
-  new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [builtCli, ...args],
-      { timeout: 20_000, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-      }
-    );
-  });
-
-describe('the shipped command (lib/cli.js doctor)', () => {
-  beforeAll(() => {
-    if (!existsSync(builtCli)) {
-      throw new Error('lib/cli.js is missing: run `npm run build` before these tests.');
-    }
-  });
-
-  it('prints one JSON report and exits 1 for the sandbox with an unverified recipient; no spinner off a terminal', async () => {
-    const config = await writeConfig(configFor());
-    fake.setRegions(sesScenarios.sandbox);
-
-    const run = await runBuilt(['doctor', '--config', config, '--to', recipientAddress, '--json']);
-
-    expect(run.code).toBe(1);
-    expect(run.stderr).toBe('');
-    const report = JSON.parse(run.stdout) as DoctorReport;
-    expect(statusesOf(report)).toEqual({ ...healthy, sandbox: 'warn', recipient: 'fail' });
-    expect(run.stdout).not.toContain(secret);
-  });
-
-  it('exits 0 with the text report for a healthy account, and 2 for a usage error', async () => {
-    const config = await writeConfig(configFor());
-    fake.setRegions(sesScenarios.healthyProduction);
-
-    const ok = await runBuilt(['doctor', '--config', config]);
-    const usage = await runBuilt(['doctor', '--send']);
-
-    expect(ok.code).toBe(0);
-    expect(ok.stdout).toMatch(/^✓ config +The config is valid/);
-    expect(ok.stdout).toContain('No check failed (SES region eu-west-1)');
-    expect(ok.stderr).toBe('');
-    expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain('--config is required.');
   });
 });
