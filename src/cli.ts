@@ -12,6 +12,7 @@ import { invalidJsonOffset, positionOf } from './json-position.js';
 // shipped once, and the CLI sends exactly what Logto would load.
 import createConnector, {
   configIssuesOf,
+  doctorCommand,
   errorDescriptionOf,
   parseConfig,
   resetConnectorState,
@@ -50,7 +51,10 @@ as the Console's "Send test email" does: the ${TemplateType.Generic} template wi
                     (default ${TemplateType.Generic})
   --help            this text
 
-Prints the SES MessageId and exits 0, or prints why the config or the send failed and exits 1.`;
+Prints the SES MessageId and exits 0, or prints why the config or the send failed and exits 1.
+
+To check a whole SES setup (credentials, account, sandbox, sender identity, DKIM…), run
+connector-aws-ses doctor --help.`;
 
 /** The sentence(s) an operator needs from a failure: SES's reason, or each config problem. */
 export const describeFailure = (error: unknown): string[] => {
@@ -130,6 +134,14 @@ const sendTest = async (
  * asked for), 1 otherwise.
  */
 export const runCli = async (args: readonly string[], output: CliOutput = consoleOutput): Promise<number> => {
+  // `doctor` (issue 11) has its own options and exit codes: src/doctor/command.ts. Its spinner
+  // draws on stderr, and only when that is a terminal.
+  if (args[0] === 'doctor') {
+    return doctorCommand(
+      args.slice(1),
+      output === consoleOutput ? { ...output, tty: process.stderr } : output
+    );
+  }
   let parsed;
   try {
     parsed = parseArgs({

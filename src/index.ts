@@ -32,4 +32,17 @@ export {
 } from './config.js';
 export { defaultTemplates } from './default-templates.js';
 export { type SesErrorData, configIssuesOf, errorDescriptionOf } from './errors.js';
+export { type Diagnosis, type SenderIdentityDiagnosis } from './diagnosis.js';
+export { type DoctorOutput, doctorCommand, doctorExitCodes, doctorUsage } from './doctor/command.js';
+export {
+  type DoctorCheck,
+  type DoctorCheckId,
+  type DoctorCheckStatus,
+  type DoctorReport,
+  doctorCheckIds,
+  formatDoctorReport,
+  statusSymbols,
+} from './doctor/report.js';
+export { type DoctorOptions, runDoctor } from './doctor/run-doctor.js';
+export { sesRegions } from './regions.js';
 export { connectorId, formItems, metadata } from './metadata.js';

@@ -8,6 +8,7 @@ import {
 
 import { type ParsedConfig } from './config.js';
 import { parseConfigCached } from './config-cache.js';
+import { diagnoseSendFailure } from './diagnosis.js';
 import {
   SendTimeoutError,
   generalError,
@@ -95,8 +96,21 @@ export const createSendMessage =
       });
       budget.phase = 'send';
       const input = toSendEmailInput({ config, template, payload, to, type });
-      // Awaited rather than returned: one microtask fewer per send.
-      return await sendEmail(config, input, budget);
+      try {
+        // Awaited rather than returned: one microtask fewer per send.
+        return await sendEmail(config, input, budget);
+      } catch (error: unknown) {
+        // Failure path only: a "not verified" rejection gets a precise diagnosis, within what is
+        // left of the budget (src/diagnosis.ts); every other failure passes through unchanged.
+        throw error instanceof ConnectorError
+          ? await diagnoseSendFailure(error, {
+              error: error.cause,
+              config,
+              input,
+              startedAt: budget.startedAt,
+            })
+          : error;
+      }
     };
     try {
       return await Promise.race([sequence(), budget.expired]);

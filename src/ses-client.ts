@@ -96,6 +96,11 @@ export class SendBudget {
     this.#timer = setTimeout(expireBudget, timeoutMs, this);
   }
 
+  /** When the budget started (`performance.now()`), the moment sendMessage was entered. */
+  get startedAt(): number {
+    return this.#startedAt;
+  }
+
   /** The budget in milliseconds, counted from the start. */
   get timeoutMs(): number {
     return this.#timeoutMs;
@@ -258,7 +263,8 @@ const watchCredentialLookups = (client: SESv2Client) => {
   );
 };
 
-const createClient = ({
+/** A new, uncached SES client for these settings (the doctor's other-region reads use it too). */
+export const createClient = ({
   region,
   endpoint,
   accessKeyId,

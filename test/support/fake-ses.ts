@@ -6,6 +6,13 @@
  * its answers, and answers errors the way SES does: an HTTP status, an `x-amzn-ErrorType` header
  * and a JSON body `{"message": "…"}`. It does not check signatures.
  *
+ * It also answers the SES v2 reads the doctor and the send-path diagnosis make — `GetAccount`,
+ * `GetEmailIdentity`, `GetConfigurationSet`, `GetSuppressedDestination` — from a per-region state
+ * ({@link FakeSesRegion}, chosen by the region in the SigV4 credential scope of each request), with
+ * SES's error shapes (`NotFoundException` 404 for a missing identity, configuration set or
+ * suppressed address). Reads have their own plans ({@link FakeSes.planRead},
+ * {@link FakeSes.setReadAction}); the SendEmail plan and default action never touch them.
+ *
  * Every request is recorded with its parsed body and its headers; credential-bearing headers
  * (`authorization`, `x-amz-security-token`) are redacted when recorded, so nothing the fake keeps
  * or prints can leak a secret.
@@ -27,6 +34,95 @@ import { type AddressInfo, type Socket } from 'node:net';
 
 /** The path of SES v2 `SendEmail`. */
 export const sendEmailPath = '/v2/email/outbound-emails';
+
+/** The SES v2 read operations the fake answers. */
+export type ReadOperation =
+  'GetAccount' | 'GetEmailIdentity' | 'GetConfigurationSet' | 'GetSuppressedDestination';
+
+/** Which operation a request is, from its method and path. */
+export type FakeSesOperation = 'SendEmail' | ReadOperation | 'Unknown';
+
+/** SES's identity verification states. */
+export type IdentityStatus = 'SUCCESS' | 'PENDING' | 'FAILED' | 'TEMPORARY_FAILURE' | 'NOT_STARTED';
+
+/** One email identity (an address or a domain) of a region. */
+export type FakeSesIdentity = {
+  /** @default 'SUCCESS' */
+  verificationStatus?: IdentityStatus;
+  /** @default verificationStatus === 'SUCCESS' */
+  verifiedForSending?: boolean;
+  /** DKIM status. @default 'SUCCESS' for a domain, 'NOT_STARTED' for an address */
+  dkimStatus?: IdentityStatus;
+  /** DKIM CNAME tokens. @default three fixed tokens for a domain, none for an address */
+  dkimTokens?: string[];
+  /** A custom MAIL FROM domain and its status. @default none */
+  mailFrom?: { domain: string; status: IdentityStatus };
+};
+
+/** The account as `GetAccount` reports it. */
+export type FakeSesAccount = {
+  /** @default false (the sandbox) */
+  productionAccessEnabled?: boolean;
+  /** @default true */
+  sendingEnabled?: boolean;
+  /** @default 'HEALTHY' */
+  enforcementStatus?: 'HEALTHY' | 'PROBATION' | 'SHUTDOWN';
+  /** @default 200 (the sandbox quota) */
+  max24HourSend?: number;
+  /** @default 1 */
+  maxSendRate?: number;
+  /** @default 0 */
+  sentLast24Hours?: number;
+};
+
+/**
+ * What SES knows in one region. A region the fake was told nothing about is a new account's:
+ * the sandbox, no identities, no configuration sets, an empty suppression list.
+ */
+export type FakeSesRegion = {
+  account?: FakeSesAccount;
+  /** Identities by name: `noreply@example.com`, `example.com` (matched case-insensitively). */
+  identities?: Record<string, FakeSesIdentity>;
+  /** Configuration sets by name; `sendingEnabled` defaults to true. */
+  configurationSets?: Record<string, { sendingEnabled?: boolean }>;
+  /** The account-level suppression list, by address. */
+  suppressed?: Record<string, { reason: 'BOUNCE' | 'COMPLAINT'; lastUpdateTime: Date }>;
+};
+
+const readRoutes: ReadonlyArray<{ operation: ReadOperation; pattern: RegExp }> = [
+  { operation: 'GetAccount', pattern: /^\/v2\/email\/account$/ },
+  { operation: 'GetEmailIdentity', pattern: /^\/v2\/email\/identities\/([^/]+)$/ },
+  { operation: 'GetConfigurationSet', pattern: /^\/v2\/email\/configuration-sets\/([^/]+)$/ },
+  { operation: 'GetSuppressedDestination', pattern: /^\/v2\/email\/suppression\/addresses\/([^/]+)$/ },
+];
+
+/** The operation of a request and its one path parameter (decoded), if any. */
+export const operationOf = (
+  method: string | undefined,
+  url: string | undefined
+): { operation: FakeSesOperation; parameter?: string } => {
+  const path = (url ?? '').split('?')[0] ?? '';
+  if (method === 'POST' && path === sendEmailPath) {
+    return { operation: 'SendEmail' };
+  }
+  if (method === 'GET') {
+    for (const { operation, pattern } of readRoutes) {
+      const match = pattern.exec(path);
+      if (match) {
+        const raw = match[1];
+        if (raw === undefined) {
+          return { operation };
+        }
+        try {
+          return { operation, parameter: decodeURIComponent(raw) };
+        } catch {
+          return { operation: 'Unknown' };
+        }
+      }
+    }
+  }
+  return { operation: 'Unknown' };
+};
 
 /** What the fake does with one request. Build these with {@link respond}. */
 export type FakeSesAction =
@@ -104,6 +200,10 @@ export type RecordedRequest = {
   index: number;
   method: string;
   path: string;
+  /** The SES operation the method and path name. */
+  operation: FakeSesOperation;
+  /** The region of the SigV4 credential scope, when the request was signed. */
+  region?: string;
   /** Lower-cased header names; `authorization` and `x-amz-security-token` redacted. */
   headers: Record<string, string>;
   /** The access key ID and scope of the SigV4 `Authorization` header (`AKIA…/date/region/ses/aws4_request`). */
@@ -139,6 +239,8 @@ export type FakeSesOptions = {
    * @default 0 (a free port)
    */
   port?: number;
+  /** What SES knows in each region, for the reads. @default {} (every region a new sandbox account) */
+  regions?: Record<string, FakeSesRegion>;
 };
 
 /** A running fake SES endpoint. */
@@ -156,11 +258,26 @@ export type FakeSes = {
   plan: (action: FakeSesAction, times?: number) => void;
   /** Queues several actions, one request each, in order. */
   planSequence: (...actions: FakeSesAction[]) => void;
-  /** How many planned actions are still waiting for a request. */
+  /** How many planned actions (SendEmail's and the reads') are still waiting for a request. */
   readonly pending: number;
   /** Changes what happens when the plan is empty. */
   setDefault: (action: FakeSesAction) => void;
-  /** Forgets recorded requests, the count and the plan (the default action stays). */
+  /**
+   * The next `times` requests of a read `operation` get `action` instead of the answer from the
+   * region's state (`respond.succeed()` means "answer from the state"). @default times 1
+   */
+  planRead: (operation: ReadOperation, action: FakeSesAction, times?: number) => void;
+  /**
+   * Every later request of `operation` (in `region` only, when given) gets `action` once its
+   * plan is empty, until {@link FakeSes.reset}; `undefined` goes back to answering from the state.
+   */
+  setReadAction: (operation: ReadOperation, action: FakeSesAction | undefined, region?: string) => void;
+  /** Replaces what SES knows in every region. */
+  setRegions: (regions: Record<string, FakeSesRegion>) => void;
+  /**
+   * Forgets recorded requests, the count and the plans, the read plans and read actions included
+   * (the default action and the regions stay).
+   */
   reset: () => void;
   /** Open TCP connections now (the server's own count). */
   openConnections: () => Promise<number>;
@@ -188,6 +305,118 @@ const recordHeaders = (headers: IncomingHttpHeaders): Record<string, string> => 
 
 const credentialScopeOf = (authorization: string | undefined): string | undefined =>
   /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1];
+
+/** `AKID/date/REGION/ses/aws4_request` → `REGION`. */
+const regionOfScope = (scope: string | undefined): string | undefined => scope?.split('/')[2];
+
+const defaultDkimTokens = ['fakedkimtokenone', 'fakedkimtokentwo', 'fakedkimtokenthree'];
+
+/** What a read answers: a JSON body for 200, or an SES error. */
+type ReadAnswer =
+  { status: 200; body: unknown } | { status: 404; name: 'NotFoundException'; message: string };
+
+const notFound = (message: string): ReadAnswer => ({ status: 404, name: 'NotFoundException', message });
+
+const findIgnoringCase = <Value>(
+  entries: Record<string, Value> | undefined,
+  key: string
+): Value | undefined =>
+  Object.entries(entries ?? {}).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
+
+/** The answer SES would give to a read, from what the fake knows about the region. */
+const answerRead = (
+  operation: ReadOperation,
+  parameter: string | undefined,
+  state: FakeSesRegion
+): ReadAnswer => {
+  switch (operation) {
+    case 'GetAccount': {
+      const account = state.account ?? {};
+      return {
+        status: 200,
+        body: {
+          DedicatedIpAutoWarmupEnabled: false,
+          EnforcementStatus: account.enforcementStatus ?? 'HEALTHY',
+          ProductionAccessEnabled: account.productionAccessEnabled ?? false,
+          SendingEnabled: account.sendingEnabled ?? true,
+          SendQuota: {
+            Max24HourSend: account.max24HourSend ?? 200,
+            MaxSendRate: account.maxSendRate ?? 1,
+            SentLast24Hours: account.sentLast24Hours ?? 0,
+          },
+          SuppressionAttributes: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+        },
+      };
+    }
+    case 'GetEmailIdentity': {
+      const name = parameter ?? '';
+      const identity = findIgnoringCase(state.identities, name);
+      if (!identity) {
+        return notFound(`Email identity ${name} does not exist.`);
+      }
+      const isDomain = !name.includes('@');
+      const verificationStatus = identity.verificationStatus ?? 'SUCCESS';
+      return {
+        status: 200,
+        body: {
+          IdentityType: isDomain ? 'DOMAIN' : 'EMAIL_ADDRESS',
+          FeedbackForwardingStatus: true,
+          VerifiedForSendingStatus: identity.verifiedForSending ?? verificationStatus === 'SUCCESS',
+          VerificationStatus: verificationStatus,
+          DkimAttributes: {
+            SigningEnabled: isDomain,
+            Status: identity.dkimStatus ?? (isDomain ? 'SUCCESS' : 'NOT_STARTED'),
+            Tokens: identity.dkimTokens ?? (isDomain ? defaultDkimTokens : []),
+            SigningAttributesOrigin: 'AWS_SES',
+          },
+          ...(identity.mailFrom && {
+            MailFromAttributes: {
+              MailFromDomain: identity.mailFrom.domain,
+              MailFromDomainStatus: identity.mailFrom.status,
+              BehaviorOnMxFailure: 'USE_DEFAULT_VALUE',
+            },
+          }),
+          Policies: {},
+          Tags: [],
+        },
+      };
+    }
+    case 'GetConfigurationSet': {
+      const name = parameter ?? '';
+      const set = state.configurationSets?.[name];
+      if (!set) {
+        return notFound(`Configuration set <${name}> does not exist.`);
+      }
+      return {
+        status: 200,
+        body: {
+          ConfigurationSetName: name,
+          SendingOptions: { SendingEnabled: set.sendingEnabled ?? true },
+          ReputationOptions: { ReputationMetricsEnabled: false },
+          Tags: [],
+        },
+      };
+    }
+    case 'GetSuppressedDestination': {
+      const address = parameter ?? '';
+      const entry = findIgnoringCase(state.suppressed, address);
+      if (!entry) {
+        return notFound(`Email address ${address} does not exist on your suppression list.`);
+      }
+      return {
+        status: 200,
+        body: {
+          SuppressedDestination: {
+            EmailAddress: address,
+            Reason: entry.reason,
+            // restJson1 timestamps are epoch seconds.
+            LastUpdateTime: entry.lastUpdateTime.getTime() / 1000,
+          },
+        },
+      };
+    }
+  }
+};
 
 const parseBody = (raw: Buffer): SendEmailBody | undefined => {
   try {
@@ -222,6 +451,10 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
   let defaultAction: FakeSesAction = options.defaultAction ?? respond.succeed();
   const instant = options.instant ?? false;
   const queue: FakeSesAction[] = [];
+  const readQueues = new Map<ReadOperation, FakeSesAction[]>();
+  /** Keyed by `operation` or `operation region`. */
+  const readActions = new Map<string, FakeSesAction>();
+  let regions: Record<string, FakeSesRegion> = options.regions ?? {};
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -261,6 +494,34 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
     }
   };
 
+  /** A read: `succeed` answers from the region's state, every other action as for SendEmail. */
+  const performRead = (
+    action: FakeSesAction,
+    operation: ReadOperation,
+    parameter: string | undefined,
+    region: string | undefined,
+    request: IncomingMessage,
+    response: ServerResponse
+  ): { requestId?: string; messageId?: string } => {
+    if (action.kind !== 'succeed') {
+      return perform(action, request, response);
+    }
+    const requestId = randomUUID();
+    const state = region !== undefined && Object.hasOwn(regions, region) ? regions[region] : undefined;
+    const answer = answerRead(operation, parameter, state ?? {});
+    if (answer.status === 200) {
+      json(response, 200, { 'x-amzn-requestid': requestId }, answer.body);
+    } else {
+      json(
+        response,
+        answer.status,
+        { 'x-amzn-requestid': requestId, 'x-amzn-errortype': answer.name },
+        { message: answer.message }
+      );
+    }
+    return { requestId };
+  };
+
   const later = (delayMs: number | undefined, run: () => void) => {
     if (!delayMs) {
       run();
@@ -275,8 +536,11 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
 
   const server = createServer((request, response) => {
     count += 1;
-    const planned = queue.shift();
-    if (instant && !planned) {
+    const { operation, parameter } = operationOf(request.method, request.url);
+    const isRead = operation !== 'SendEmail' && operation !== 'Unknown';
+    // Reads follow their own plans; SendEmail (and anything unknown) the main one, as before.
+    const planned = isRead ? readQueues.get(operation)?.shift() : queue.shift();
+    if (instant && !planned && !isRead) {
       request.on('end', () => {
         response.writeHead(200, instantHeaders);
         response.end(instantBody);
@@ -284,16 +548,23 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
       request.resume();
       return;
     }
-    const action = planned ?? defaultAction;
+    const credentialScope = credentialScopeOf(request.headers.authorization);
+    const region = regionOfScope(credentialScope);
+    const action =
+      planned ??
+      (isRead
+        ? (readActions.get(`${operation} ${region ?? ''}`) ?? readActions.get(operation) ?? respond.succeed())
+        : defaultAction);
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const raw = Buffer.concat(chunks);
-      const credentialScope = credentialScopeOf(request.headers.authorization);
       const record: RecordedRequest = {
         index: count,
         method: request.method ?? '',
         path: request.url ?? '',
+        operation,
+        ...(region !== undefined && { region }),
         headers: recordHeaders(request.headers),
         ...(credentialScope !== undefined && { credentialScope }),
         hasSecurityToken: request.headers['x-amz-security-token'] !== undefined,
@@ -309,13 +580,15 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
           return;
         }
         const answered =
-          request.method === 'POST' && request.url?.split('?')[0] === sendEmailPath
+          operation === 'SendEmail'
             ? perform(action, request, response)
-            : perform(
-                respond.sesError('UnknownOperationException', 404, 'Unknown operation'),
-                request,
-                response
-              );
+            : isRead
+              ? performRead(action, operation, parameter, region, request, response)
+              : perform(
+                  respond.sesError('UnknownOperationException', 404, 'Unknown operation'),
+                  request,
+                  response
+                );
         if (answered.requestId) {
           record.requestId = answered.requestId;
         }
@@ -360,12 +633,32 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
       queue.push(...actions);
     },
     get pending() {
-      return queue.length;
+      return queue.length + [...readQueues.values()].reduce((sum, readQueue) => sum + readQueue.length, 0);
     },
     setDefault: (action) => {
       defaultAction = action;
     },
+    planRead: (operation, action, times = 1) => {
+      const readQueue = readQueues.get(operation) ?? [];
+      for (let index = 0; index < times; index += 1) {
+        readQueue.push(action);
+      }
+      readQueues.set(operation, readQueue);
+    },
+    setReadAction: (operation, action, region) => {
+      const key = region === undefined ? operation : `${operation} ${region}`;
+      if (action) {
+        readActions.set(key, action);
+      } else {
+        readActions.delete(key);
+      }
+    },
+    setRegions: (next) => {
+      regions = next;
+    },
     reset: () => {
+      readQueues.clear();
+      readActions.clear();
       queue.length = 0;
       requests.length = 0;
       count = 0;

@@ -2,7 +2,15 @@
  * The fake SES endpoint itself (test/support/fake-ses.ts): the other wire suites and the
  * benchmark trust it, so what it records and how it stops are checked here with the real SDK.
  */
-import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import {
+  GetAccountCommand,
+  GetConfigurationSetCommand,
+  GetEmailIdentityCommand,
+  GetSuppressedDestinationCommand,
+  SESv2Client,
+  SendEmailCommand,
+  type SendEmailCommandInput,
+} from '@aws-sdk/client-sesv2';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { type FakeSes, respond, sendEmailPath, startFakeSes } from '../support/fake-ses.js';
@@ -18,9 +26,9 @@ const start = async (options?: Parameters<typeof startFakeSes>[0]) => {
   return fake;
 };
 
-const clientFor = (fake: FakeSes, withToken = false) => {
+const clientFor = (fake: FakeSes, withToken = false, region = 'eu-west-1') => {
   const client = new SESv2Client({
-    region: 'eu-west-1',
+    region,
     endpoint: fake.endpoint,
     credentials: { accessKeyId, secretAccessKey: secret, ...(withToken && { sessionToken }) },
     maxAttempts: 1,
@@ -94,7 +102,7 @@ describe('the fake SES endpoint', () => {
 
   it('answers another path like SES answers an unknown operation', async () => {
     const fake = await start();
-    const response = await fetch(`${fake.endpoint}/v2/email/account`);
+    const response = await fetch(`${fake.endpoint}/v2/email/templates`);
     expect(response.status).toBe(404);
     expect(response.headers.get('x-amzn-errortype')).toBe('UnknownOperationException');
   });
@@ -141,5 +149,138 @@ describe('the fake SES endpoint', () => {
     await fake.close();
     expect(performance.now() - closing).toBeLessThan(1000);
     expect(await hung).toBeInstanceOf(Error);
+  });
+});
+
+describe('the fake SES reads', () => {
+  const regions = {
+    'eu-west-1': {
+      account: { productionAccessEnabled: true, max24HourSend: 50_000, maxSendRate: 14, sentLast24Hours: 12 },
+      identities: {
+        'example.com': {
+          dkimStatus: 'PENDING' as const,
+          mailFrom: { domain: 'mail.example.com', status: 'FAILED' as const },
+        },
+        'ada@example.org': { verificationStatus: 'PENDING' as const },
+      },
+      configurationSets: { 'logto-auth': {} },
+      suppressed: {
+        'gone@example.com': { reason: 'BOUNCE' as const, lastUpdateTime: new Date('2026-11-30T10:00:00Z') },
+      },
+    },
+  };
+
+  it('answers GetAccount from the region in the credential scope, a new sandbox account elsewhere', async () => {
+    const fake = await start({ regions });
+    const ireland = await clientFor(fake).send(new GetAccountCommand({}));
+    const ohio = await clientFor(fake, false, 'us-east-2').send(new GetAccountCommand({}));
+
+    expect(ireland).toMatchObject({
+      ProductionAccessEnabled: true,
+      SendingEnabled: true,
+      EnforcementStatus: 'HEALTHY',
+      SendQuota: { Max24HourSend: 50_000, MaxSendRate: 14, SentLast24Hours: 12 },
+    });
+    expect(ohio).toMatchObject({
+      ProductionAccessEnabled: false,
+      SendQuota: { Max24HourSend: 200, MaxSendRate: 1, SentLast24Hours: 0 },
+    });
+    expect(fake.requests.map(({ operation, region }) => [operation, region])).toEqual([
+      ['GetAccount', 'eu-west-1'],
+      ['GetAccount', 'us-east-2'],
+    ]);
+  });
+
+  it('answers GetEmailIdentity with the DKIM and MAIL FROM attributes, and NotFoundException for an unknown identity', async () => {
+    const fake = await start({ regions });
+    const client = clientFor(fake);
+    const domain = await client.send(new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    const address = await client.send(new GetEmailIdentityCommand({ EmailIdentity: 'Ada@Example.org' }));
+    const missing = (await rejectionOf(
+      client.send(new GetEmailIdentityCommand({ EmailIdentity: 'nobody@example.net' }))
+    )) as Error & { $metadata: { httpStatusCode: number } };
+
+    expect(domain).toMatchObject({
+      IdentityType: 'DOMAIN',
+      VerifiedForSendingStatus: true,
+      VerificationStatus: 'SUCCESS',
+      DkimAttributes: {
+        Status: 'PENDING',
+        Tokens: ['fakedkimtokenone', 'fakedkimtokentwo', 'fakedkimtokenthree'],
+      },
+      MailFromAttributes: { MailFromDomain: 'mail.example.com', MailFromDomainStatus: 'FAILED' },
+    });
+    expect(address).toMatchObject({
+      IdentityType: 'EMAIL_ADDRESS',
+      VerifiedForSendingStatus: false,
+      VerificationStatus: 'PENDING',
+    });
+    expect([missing.name, missing.message, missing.$metadata.httpStatusCode]).toEqual([
+      'NotFoundException',
+      'Email identity nobody@example.net does not exist.',
+      404,
+    ]);
+    expect(fake.requests[1]?.path).toBe('/v2/email/identities/Ada%40Example.org');
+  });
+
+  it('answers GetConfigurationSet and GetSuppressedDestination, with NotFoundException for what does not exist', async () => {
+    const fake = await start({ regions });
+    const client = clientFor(fake);
+    const set = await client.send(new GetConfigurationSetCommand({ ConfigurationSetName: 'logto-auth' }));
+    const noSet = (await rejectionOf(
+      client.send(new GetConfigurationSetCommand({ ConfigurationSetName: 'other' }))
+    )) as Error;
+    const suppressed = await client.send(
+      new GetSuppressedDestinationCommand({ EmailAddress: 'gone@example.com' })
+    );
+    const notSuppressed = (await rejectionOf(
+      client.send(new GetSuppressedDestinationCommand({ EmailAddress: 'here@example.com' }))
+    )) as Error;
+
+    expect(set).toMatchObject({
+      ConfigurationSetName: 'logto-auth',
+      SendingOptions: { SendingEnabled: true },
+    });
+    expect(noSet.name).toBe('NotFoundException');
+    expect(suppressed.SuppressedDestination).toEqual({
+      EmailAddress: 'gone@example.com',
+      Reason: 'BOUNCE',
+      LastUpdateTime: new Date('2026-11-30T10:00:00Z'),
+    });
+    expect(notSuppressed.name).toBe('NotFoundException');
+  });
+
+  it('applies read plans and read actions per operation (and region), leaving SendEmail alone', async () => {
+    const fake = await start({ regions });
+    const client = clientFor(fake);
+    fake.planRead('GetAccount', respond.sesError('AccessDeniedException', 403, 'not authorized'));
+    fake.setReadAction(
+      'GetEmailIdentity',
+      respond.sesError('TooManyRequestsException', 429, 'slow down'),
+      'eu-west-1'
+    );
+
+    const denied = (await rejectionOf(client.send(new GetAccountCommand({})))) as Error;
+    const account = await client.send(new GetAccountCommand({}));
+    const throttled = (await rejectionOf(
+      clientFor(fake).send(new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }))
+    )) as Error;
+    const elsewhere = (await rejectionOf(
+      clientFor(fake, false, 'us-west-2').send(new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }))
+    )) as Error;
+    await client.send(new SendEmailCommand(input));
+
+    expect(denied.name).toBe('AccessDeniedException');
+    expect(account.ProductionAccessEnabled).toBe(true);
+    expect(throttled.name).toBe('TooManyRequestsException');
+    // Another region has no such identity: its own state answered, not the action.
+    expect(elsewhere.name).toBe('NotFoundException');
+    expect(fake.accepted()).toHaveLength(1);
+    // These clients make one attempt: one request per planned or standing error.
+    expect(fake.requests.filter(({ outcome }) => outcome === 'sesError')).toHaveLength(2);
+
+    fake.reset();
+    await clientFor(fake).send(new GetEmailIdentityCommand({ EmailIdentity: 'example.com' }));
+    expect(fake.requests.map(({ outcome }) => outcome)).toEqual(['succeed']);
   });
 });

@@ -15,6 +15,7 @@ import {
   toConfig,
 } from './form.js';
 import { type InboxEmail, clearInbox, readInbox } from './inbox.js';
+import { type SetupCheck, checkSetup, renderSetupReport } from './doctor.js';
 
 /** The code Logto's "Send test email" puts in the payload. */
 export const testCode = '000000';
@@ -29,6 +30,8 @@ type PlaygroundState = {
   to: string;
   toError?: string;
   result?: SendResult;
+  /** "Check setup" (./doctor.ts): the connector doctor's report. */
+  setup?: SetupCheck['report'];
 };
 
 /** Values that send through the local emulator on the first click (it checks no credentials). */
@@ -198,9 +201,13 @@ const renderPlayground = async (
               ${state.toError !== undefined && html`<p class="error" role="alert">${state.toError}</p>`}
             </div>
             <button type="submit" id="send">Send test email</button>
+            <button type="submit" id="check-setup" formaction="/playground/doctor#doctor">Check setup</button>
           </form>
         </div>
-        <div class="column">${renderResult(state.result)} ${await renderInbox(emulatorUrl, csrfToken)}</div>
+        <div class="column">
+          ${renderSetupReport(state.setup)} ${renderResult(state.result)}
+          ${await renderInbox(emulatorUrl, csrfToken)}
+        </div>
       </div>`,
   });
 };
@@ -260,6 +267,16 @@ export const playgroundRouter = ({
     }
     response
       .status(state.result.kind === 'sent' ? 200 : state.result.error.status)
+      .type('html')
+      .send(await renderPlayground(request, state, sesEmulatorUrl, allowServerCredentials));
+  });
+
+  // "Check setup": the connector's doctor on the form's config (./doctor.ts).
+  router.post('/playground/doctor', async (request: Request, response: Response) => {
+    const { values, errors, to, report } = await checkSetup(bodyOf(request), { allowServerCredentials });
+    const state: PlaygroundState = { values, errors, to, ...(report && { setup: report }) };
+    response
+      .status(report ? 200 : 400)
       .type('html')
       .send(await renderPlayground(request, state, sesEmulatorUrl, allowServerCredentials));
   });

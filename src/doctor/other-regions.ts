@@ -1,0 +1,93 @@
+import { type ParsedConfig } from '../config.js';
+import { sesRegions } from '../regions.js';
+import { readFailureKind } from '../ses-read.js';
+import { createClient } from '../ses-client.js';
+
+import { type IdentityRead, type SenderRead, readIdentity } from './checks.js';
+import { type DoctorCheck } from './report.js';
+
+type RegionAnswer = 'verified' | 'not-verified' | 'denied' | 'unknown';
+
+const answerOf = (reads: IdentityRead[]): RegionAnswer => {
+  if (reads.some((read) => 'output' in read && read.output.VerifiedForSendingStatus === true)) {
+    return 'verified';
+  }
+  if (reads.every((read) => !('error' in read))) {
+    return 'not-verified';
+  }
+  return reads.some((read) => 'error' in read && readFailureKind(read.error) === 'denied')
+    ? 'denied'
+    : 'unknown';
+};
+
+/**
+ * Only when `sender-identity` failed: in which other SES regions the sender (address or domain)
+ * is verified. Every region of {@link sesRegions} is asked at once, each with a client of its own
+ * (same credentials and endpoint), all within `timeoutMs`.
+ */
+export const checkOtherRegions = async (
+  config: ParsedConfig,
+  sender: SenderRead | undefined,
+  senderCheck: DoctorCheck
+): Promise<DoctorCheck> => {
+  if (!sender || senderCheck.status !== 'fail') {
+    return {
+      id: 'other-regions',
+      status: 'skip',
+      summary:
+        senderCheck.status === 'pass'
+          ? `Not needed: the sender is verified in ${config.region}.`
+          : 'Not needed: runs only when sender-identity fails.',
+    };
+  }
+  const regions = sesRegions.filter((region) => region !== config.region);
+  const deadline = performance.now() + config.timeoutMs;
+  const answers = await Promise.all(
+    regions.map(async (region): Promise<[string, RegionAnswer]> => {
+      const client = createClient({ ...config, region });
+      try {
+        const left = deadline - performance.now();
+        const reads = await Promise.all([
+          readIdentity(client, sender.address, left),
+          readIdentity(client, sender.domain, left),
+        ]);
+        return [region, answerOf(reads)];
+      } finally {
+        client.destroy();
+      }
+    })
+  );
+  const inState = (state: RegionAnswer) =>
+    answers.filter(([, answer]) => answer === state).map(([region]) => region);
+  const found = inState('verified');
+  const denied = inState('denied');
+  const unknown = inState('unknown');
+  const unchecked = denied.length + unknown.length;
+  const gaps =
+    unchecked > 0
+      ? ` ${unchecked} of ${regions.length} regions could not be checked${denied.length > 0 ? ` (${denied.length} AccessDenied)` : ''}${unknown.length > 0 ? ` (${unknown.length} without an answer within ${config.timeoutMs} ms, or not enabled for this account)` : ''}.`
+      : '';
+  const [first] = found;
+  if (first) {
+    return {
+      id: 'other-regions',
+      status: 'warn',
+      summary: `${sender.address} (or ${sender.domain}) is verified for sending in ${found.join(', ')}, not in ${config.region}.${gaps}`,
+      fix: `Set region to ${first} in the connector config (or verify the identity in ${config.region}).`,
+    };
+  }
+  if (denied.length === regions.length) {
+    return {
+      id: 'other-regions',
+      status: 'skip',
+      summary: 'Not checked: the AWS identity may not call GetEmailIdentity (AccessDenied).',
+      fix: 'Allow ses:GetEmailIdentity (the optional read-only policy in docs/doctor.md) to run this check.',
+    };
+  }
+  return {
+    id: 'other-regions',
+    status: 'fail',
+    summary: `${sender.address} is not verified in any other SES region either (${regions.length - unchecked} checked).${gaps}`,
+    fix: `Create and verify ${sender.domain} or ${sender.address} in the SES console for ${config.region}.`,
+  };
+};

@@ -1,0 +1,69 @@
+/**
+ * SES set-ups the doctor and the send-path diagnosis are tested against, as fake SES regions
+ * (test/support/fake-ses.ts). One sender, one recipient, one home region.
+ */
+import { type FakeSesRegion } from './fake-ses.js';
+
+/** The region the configs name. */
+export const homeRegion = 'eu-west-1';
+/** The region where the "verified elsewhere" sender is verified. */
+export const otherRegion = 'us-east-2';
+export const senderAddress = 'noreply@example.com';
+export const senderDomain = 'example.com';
+export const recipientAddress = 'ada@example.org';
+export const configurationSetName = 'logto-auth';
+
+const production = {
+  productionAccessEnabled: true,
+  max24HourSend: 50_000,
+  maxSendRate: 14,
+  sentLast24Hours: 120,
+};
+
+/** SES's MessageRejected text for identities that failed the check in a region. */
+export const notVerified = (region: string, ...identities: string[]) =>
+  `Email address is not verified. The following identities failed the check in region ${region.toUpperCase()}: ${identities.join(', ')}`;
+
+/** The set-ups, by name. */
+export const sesScenarios = {
+  /** Production access, a verified domain with DKIM, a configuration set. */
+  healthyProduction: {
+    [homeRegion]: {
+      account: production,
+      identities: { [senderDomain]: {} },
+      configurationSets: { [configurationSetName]: {} },
+    },
+  },
+  /** The sandbox: the sender's domain is verified, the recipient is not. */
+  sandbox: {
+    [homeRegion]: { identities: { [senderDomain]: {} }, configurationSets: { [configurationSetName]: {} } },
+  },
+  /** The sender's domain is verified in another region only. */
+  senderElsewhere: {
+    [homeRegion]: { account: production, configurationSets: { [configurationSetName]: {} } },
+    [otherRegion]: { account: production, identities: { [senderDomain]: {} } },
+  },
+  /** The sender's domain was created but its DKIM records are not published yet. */
+  dkimPending: {
+    [homeRegion]: {
+      account: production,
+      identities: { [senderDomain]: { verificationStatus: 'PENDING', dkimStatus: 'PENDING' } },
+      configurationSets: { [configurationSetName]: {} },
+    },
+  },
+  /** Healthy, but the configuration set does not exist. */
+  missingConfigurationSet: {
+    [homeRegion]: { account: production, identities: { [senderDomain]: {} } },
+  },
+  /** Healthy, but the recipient is on the account-level suppression list. */
+  suppressedRecipient: {
+    [homeRegion]: {
+      account: production,
+      identities: { [senderDomain]: {} },
+      configurationSets: { [configurationSetName]: {} },
+      suppressed: {
+        [recipientAddress]: { reason: 'BOUNCE', lastUpdateTime: new Date('2026-11-30T10:00:00Z') },
+      },
+    },
+  },
+} satisfies Record<string, Record<string, FakeSesRegion>>;

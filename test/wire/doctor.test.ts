@@ -1,0 +1,825 @@
+/**
+ * `connector-aws-ses doctor` over real HTTP: the CLI in process (runCli), against the fake SES
+ * whose reads answer per region. Every scenario checks the exact status of every check, the key
+ * words of summaries and fixes, in --json and in text, and the exit code. The built lib/cli.js
+ * is driven in test/package/doctor-cli.test.ts.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import fc from 'fast-check';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import { runCli } from '../../src/cli.js';
+import {
+  type AwsSesConfig,
+  type DoctorCheckId,
+  type DoctorCheckStatus,
+  type DoctorReport,
+  resetConnectorState,
+  doctorCheckIds,
+  runDoctor,
+  sesRegions,
+} from '../../src/index.js';
+import {
+  type FakeSes,
+  type FakeSesRegion,
+  type ReadOperation,
+  respond,
+  startFakeSes,
+} from '../support/fake-ses.js';
+import {
+  configurationSetName,
+  homeRegion,
+  notVerified,
+  otherRegion,
+  recipientAddress,
+  senderAddress,
+  senderDomain,
+  sesScenarios,
+} from '../support/ses-scenarios.js';
+import { stubNoAwsCredentials } from '../support/no-aws-credentials.js';
+import { accessKeyId, secret } from '../fixtures.js';
+
+const sessionToken = 'FwoGZXIvYXdzEXAMPLEDOCTORTOKEN/+=';
+
+let fake: FakeSes;
+let folder: string;
+
+/** A config for the fake; an override of `undefined` removes the field (JSON drops it). */
+const configFor = (
+  overrides: { [Key in keyof AwsSesConfig]?: AwsSesConfig[Key] | undefined } = {}
+): AwsSesConfig =>
+  JSON.parse(
+    JSON.stringify({
+      accessKeyId,
+      accessKeySecret: secret,
+      region: homeRegion,
+      endpoint: fake.endpoint,
+      emailAddress: `Acme <${senderAddress}>`,
+      configurationSetName,
+      timeoutMs: 3000,
+      templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
+      ...overrides,
+    })
+  ) as AwsSesConfig;
+
+let files = 0;
+const writeConfig = async (content: unknown): Promise<string> => {
+  files += 1;
+  const path = join(folder, `config-${files}.json`);
+  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+};
+
+type Run = { code: number; stdout: string[]; stderr: string[] };
+
+const doctor = async (
+  args: string[],
+  tty?: { isTTY: boolean; write: (text: string) => unknown }
+): Promise<Run> => {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runCli(['doctor', ...args], {
+    out: (line) => stdout.push(line),
+    err: (line) => stderr.push(line),
+    ...(tty && { tty }),
+  });
+  return { code, stdout, stderr };
+};
+
+/** `doctor --json`: exactly one JSON object on stdout, nothing on stderr. */
+const doctorJson = async (args: string[]): Promise<{ code: number; report: DoctorReport }> => {
+  const run = await doctor([...args, '--json']);
+  expect(run.stderr).toEqual([]);
+  expect(run.stdout).toHaveLength(1);
+  return { code: run.code, report: JSON.parse(run.stdout[0] ?? '') as DoctorReport };
+};
+
+const statusesOf = (report: DoctorReport) =>
+  Object.fromEntries(report.checks.map(({ id, status }) => [id, status])) as Record<
+    DoctorCheckId,
+    DoctorCheckStatus
+  >;
+
+const symbolStatus: Record<string, DoctorCheckStatus> = {
+  '✓': 'pass',
+  '!': 'warn',
+  '✗': 'fail',
+  '–': 'skip',
+};
+
+/** The statuses the text output shows: one `<symbol> <id>` line per check. */
+const textStatuses = (text: string): Record<string, DoctorCheckStatus | undefined> =>
+  Object.fromEntries(
+    [...text.matchAll(/^([✓!✗–]) (\S+) /gm)].map(
+      ([, symbol, id]): [string, DoctorCheckStatus | undefined] => [id ?? '', symbolStatus[symbol ?? '']]
+    )
+  );
+
+const healthy: Record<DoctorCheckId, DoctorCheckStatus> = {
+  config: 'pass',
+  credentials: 'pass',
+  account: 'pass',
+  sandbox: 'pass',
+  quota: 'pass',
+  'sender-identity': 'pass',
+  dkim: 'pass',
+  'mail-from': 'pass',
+  'other-regions': 'skip',
+  'configuration-set': 'pass',
+  recipient: 'pass',
+  'test-send': 'skip',
+};
+
+const allSkippedAfter = (
+  first: Partial<Record<DoctorCheckId, DoctorCheckStatus>>
+): Record<DoctorCheckId, DoctorCheckStatus> =>
+  Object.fromEntries(doctorCheckIds.map((id) => [id, first[id] ?? 'skip'])) as Record<
+    DoctorCheckId,
+    DoctorCheckStatus
+  >;
+
+type Scenario = {
+  name: string;
+  regions: Record<string, FakeSesRegion>;
+  args?: string[];
+  config?: Parameters<typeof configFor>[0];
+  before?: () => void;
+  statuses: Record<DoctorCheckId, DoctorCheckStatus>;
+  /** Words each check's summary and fix must hold (and the text output too). */
+  says: Partial<Record<DoctorCheckId, string[]>>;
+  exit: 0 | 1;
+};
+
+const to = ['--to', recipientAddress];
+
+const denied = (operation: ReadOperation) => () => {
+  fake.setReadAction(
+    operation,
+    respond.sesError('AccessDeniedException', 403, `not authorized to ${operation}`)
+  );
+};
+
+const scenarios: Scenario[] = [
+  {
+    name: 'a healthy production account, with a test email',
+    regions: sesScenarios.healthyProduction,
+    args: [...to, '--send'],
+    statuses: { ...healthy, 'test-send': 'pass' },
+    says: {
+      credentials: ['From the config', 'AKIA…MPLE'],
+      account: ['Sending is enabled in eu-west-1', 'HEALTHY'],
+      sandbox: ['production access'],
+      quota: ['120 of 50000', 'at most 14 a second'],
+      'sender-identity': [`its domain ${senderDomain} is verified`],
+      dkim: ['SUCCESS'],
+      'configuration-set': [`${configurationSetName} exists in eu-west-1`],
+      recipient: [`${recipientAddress} is not on the suppression list`],
+      'test-send': ['Sent the Generic test email', 'MessageId fake-'],
+    },
+    exit: 0,
+  },
+  {
+    name: 'the sandbox with an unverified recipient',
+    regions: sesScenarios.sandbox,
+    args: to,
+    statuses: { ...healthy, sandbox: 'warn', recipient: 'fail' },
+    says: {
+      sandbox: [
+        'SES sandbox in eu-west-1',
+        'only to verified addresses',
+        '200 messages',
+        'request production access',
+      ],
+      quota: ['0 of 200'],
+      recipient: [`${recipientAddress} is not a verified identity`, 'sandbox', `Verify ${recipientAddress}`],
+    },
+    exit: 1,
+  },
+  {
+    name: 'the sender verified only in another region',
+    regions: sesScenarios.senderElsewhere,
+    statuses: {
+      ...healthy,
+      'sender-identity': 'fail',
+      dkim: 'skip',
+      'mail-from': 'skip',
+      'other-regions': 'warn',
+      recipient: 'skip',
+    },
+    says: {
+      'sender-identity': [
+        `Neither ${senderAddress} nor its domain ${senderDomain} is an identity in eu-west-1`,
+        'see other-regions',
+      ],
+      'other-regions': [
+        `verified for sending in ${otherRegion}, not in eu-west-1`,
+        `Set region to ${otherRegion}`,
+      ],
+      recipient: ['Give --to'],
+    },
+    exit: 1,
+  },
+  {
+    name: 'DKIM pending',
+    regions: sesScenarios.dkimPending,
+    statuses: {
+      ...healthy,
+      'sender-identity': 'fail',
+      dkim: 'warn',
+      'other-regions': 'fail',
+      recipient: 'skip',
+    },
+    says: {
+      'sender-identity': [
+        `${senderDomain} exists in eu-west-1 but is not verified`,
+        'PENDING',
+        'DKIM records',
+      ],
+      dkim: [
+        'PENDING',
+        `fakedkimtokenone._domainkey.${senderDomain} CNAME fakedkimtokenone.dkim.amazonses.com`,
+        'fakedkimtokenthree',
+      ],
+      'other-regions': ['not verified in any other SES region either (24 checked)'],
+    },
+    exit: 1,
+  },
+  {
+    name: 'a missing configuration set',
+    regions: sesScenarios.missingConfigurationSet,
+    statuses: { ...healthy, 'configuration-set': 'fail', recipient: 'skip' },
+    says: {
+      'configuration-set': [
+        `${configurationSetName} does not exist in eu-west-1`,
+        `Create ${configurationSetName}`,
+        'remove configurationSetName',
+      ],
+    },
+    exit: 1,
+  },
+  {
+    name: 'no configuration set configured',
+    regions: sesScenarios.missingConfigurationSet,
+    config: { configurationSetName: undefined },
+    statuses: { ...healthy, 'configuration-set': 'skip', recipient: 'skip' },
+    says: { 'configuration-set': ['No configurationSetName'] },
+    exit: 0,
+  },
+  {
+    name: 'the sandbox with a verified recipient, and no emailAddress (templates give sendFrom)',
+    regions: {
+      [homeRegion]: {
+        identities: { [recipientAddress]: {} },
+        configurationSets: { [configurationSetName]: {} },
+      },
+    },
+    args: to,
+    config: { emailAddress: undefined },
+    statuses: {
+      ...healthy,
+      sandbox: 'warn',
+      'sender-identity': 'skip',
+      dkim: 'skip',
+      'mail-from': 'skip',
+    },
+    says: {
+      'sender-identity': ['No emailAddress in the config'],
+      recipient: [`${recipientAddress} is not on the suppression list and is verified in eu-west-1`],
+    },
+    exit: 0,
+  },
+  {
+    name: 'a suppressed recipient',
+    regions: sesScenarios.suppressedRecipient,
+    args: to,
+    statuses: { ...healthy, recipient: 'fail' },
+    says: {
+      recipient: [
+        'account-level suppression list since 2026-11-30 (reason BOUNCE)',
+        'remove it from the suppression list',
+      ],
+    },
+    exit: 1,
+  },
+  {
+    name: 'AccessDenied on GetAccount',
+    regions: sesScenarios.healthyProduction,
+    args: to,
+    before: denied('GetAccount'),
+    statuses: { ...healthy, account: 'skip', sandbox: 'skip', quota: 'skip' },
+    says: {
+      account: ['AccessDenied', 'Allow ses:GetAccount'],
+      sandbox: ['GetAccount did not answer'],
+      recipient: ['whether the account is in the sandbox is unknown'],
+    },
+    exit: 0,
+  },
+  {
+    name: 'AccessDenied on GetEmailIdentity',
+    regions: sesScenarios.healthyProduction,
+    before: denied('GetEmailIdentity'),
+    statuses: { ...healthy, 'sender-identity': 'skip', dkim: 'skip', 'mail-from': 'skip', recipient: 'skip' },
+    says: { 'sender-identity': ['AccessDenied', 'Allow ses:GetEmailIdentity'] },
+    exit: 0,
+  },
+  {
+    name: 'AccessDenied on GetEmailIdentity in the sandbox, with a recipient',
+    regions: sesScenarios.sandbox,
+    args: to,
+    before: denied('GetEmailIdentity'),
+    statuses: {
+      ...healthy,
+      sandbox: 'warn',
+      'sender-identity': 'skip',
+      dkim: 'skip',
+      'mail-from': 'skip',
+      recipient: 'skip',
+    },
+    says: { recipient: ['GetEmailIdentity (AccessDenied)', 'Allow ses:GetEmailIdentity'] },
+    exit: 0,
+  },
+  {
+    name: 'AccessDenied on GetConfigurationSet',
+    regions: sesScenarios.healthyProduction,
+    before: denied('GetConfigurationSet'),
+    statuses: { ...healthy, 'configuration-set': 'skip', recipient: 'skip' },
+    says: { 'configuration-set': ['AccessDenied', 'Allow ses:GetConfigurationSet'] },
+    exit: 0,
+  },
+  {
+    name: 'AccessDenied on GetSuppressedDestination',
+    regions: sesScenarios.healthyProduction,
+    args: to,
+    before: denied('GetSuppressedDestination'),
+    statuses: { ...healthy, recipient: 'skip' },
+    says: { recipient: ['AccessDenied', 'Allow ses:GetSuppressedDestination'] },
+    exit: 0,
+  },
+  {
+    name: 'AccessDenied on GetEmailIdentity in every other region',
+    regions: sesScenarios.senderElsewhere,
+    before: () => {
+      for (const region of sesRegions.filter((name) => name !== homeRegion)) {
+        fake.setReadAction('GetEmailIdentity', respond.sesError('AccessDeniedException', 403, 'no'), region);
+      }
+    },
+    statuses: {
+      ...healthy,
+      'sender-identity': 'fail',
+      dkim: 'skip',
+      'mail-from': 'skip',
+      'other-regions': 'skip',
+      recipient: 'skip',
+    },
+    says: { 'other-regions': ['AccessDenied', 'Allow ses:GetEmailIdentity'] },
+    exit: 1,
+  },
+  {
+    name: 'throttling on every read',
+    regions: sesScenarios.healthyProduction,
+    args: to,
+    before: () => {
+      for (const operation of [
+        'GetAccount',
+        'GetEmailIdentity',
+        'GetConfigurationSet',
+        'GetSuppressedDestination',
+      ] as const) {
+        fake.setReadAction(
+          operation,
+          respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.')
+        );
+      }
+    },
+    statuses: {
+      ...healthy,
+      account: 'warn',
+      sandbox: 'skip',
+      quota: 'skip',
+      'sender-identity': 'warn',
+      dkim: 'skip',
+      'mail-from': 'skip',
+      'configuration-set': 'warn',
+      recipient: 'warn',
+    },
+    says: {
+      account: ['SES throttled GetAccount', 'again in a moment'],
+      'sender-identity': ['SES throttled GetEmailIdentity'],
+      'configuration-set': ['SES throttled GetConfigurationSet'],
+      recipient: ['SES throttled GetSuppressedDestination'],
+    },
+    exit: 0,
+  },
+  {
+    name: 'a quota 80 % used, a paused account and a pending MAIL FROM domain',
+    regions: {
+      [homeRegion]: {
+        account: {
+          productionAccessEnabled: true,
+          sendingEnabled: false,
+          max24HourSend: 1000,
+          sentLast24Hours: 850,
+        },
+        identities: { [senderDomain]: { mailFrom: { domain: `mail.${senderDomain}`, status: 'PENDING' } } },
+        configurationSets: { [configurationSetName]: { sendingEnabled: false } },
+      },
+    },
+    statuses: {
+      ...healthy,
+      account: 'fail',
+      quota: 'warn',
+      'mail-from': 'warn',
+      'configuration-set': 'fail',
+      recipient: 'skip',
+    },
+    says: {
+      account: ['Sending is paused', 'Resume sending'],
+      quota: ['850 of 1000', '(85 %)', 'higher sending quota'],
+      'mail-from': [
+        `mail.${senderDomain}`,
+        'PENDING',
+        `feedback-smtp.${homeRegion}.amazonses.com`,
+        'v=spf1 include:amazonses.com',
+      ],
+      'configuration-set': ['Sending is paused for the configuration set'],
+    },
+    exit: 1,
+  },
+  {
+    name: 'a used-up quota and an account on probation',
+    regions: {
+      [homeRegion]: {
+        account: {
+          productionAccessEnabled: true,
+          enforcementStatus: 'PROBATION',
+          max24HourSend: 1000,
+          sentLast24Hours: 1000,
+        },
+        identities: { [senderDomain]: {} },
+        configurationSets: { [configurationSetName]: {} },
+      },
+    },
+    statuses: { ...healthy, account: 'warn', quota: 'fail', recipient: 'skip' },
+    says: { account: ['PROBATION'], quota: ['1000 of 1000', '(100 %)'] },
+    exit: 1,
+  },
+  {
+    name: 'a test email SES rejects because the sender is not verified',
+    regions: sesScenarios.senderElsewhere,
+    args: [...to, '--send'],
+    before: () => {
+      fake.setDefault(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    },
+    statuses: {
+      ...healthy,
+      'sender-identity': 'fail',
+      dkim: 'skip',
+      'mail-from': 'skip',
+      'other-regions': 'warn',
+      'test-send': 'fail',
+    },
+    says: {
+      'test-send': ['did not accept the test email', `Neither the sender ${senderAddress} nor its domain`],
+    },
+    exit: 1,
+  },
+];
+
+beforeAll(async () => {
+  fake = await startFakeSes();
+  folder = await mkdtemp(join(tmpdir(), 'doctor-test-'));
+});
+
+beforeEach(() => {
+  fake.reset();
+  fake.setDefault(respond.succeed());
+  fake.setRegions({});
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+afterAll(async () => {
+  resetConnectorState();
+  await fake.close();
+  await rm(folder, { recursive: true, force: true });
+});
+
+const prepare = (scenario: Scenario) => {
+  fake.reset();
+  fake.setDefault(respond.succeed());
+  fake.setRegions(scenario.regions);
+  scenario.before?.();
+};
+
+describe('doctor scenarios (--json and text)', () => {
+  it.each(scenarios)(
+    '$name',
+    async (scenario) => {
+      const config = await writeConfig(configFor(scenario.config));
+      const args = ['--config', config, ...(scenario.args ?? [])];
+
+      prepare(scenario);
+      const { code, report } = await doctorJson(args);
+
+      expect(code).toBe(scenario.exit);
+      expect(report.ok).toBe(scenario.exit === 0);
+      expect(report.region).toBe(homeRegion);
+      expect(report.checks.map(({ id }) => id)).toEqual([...doctorCheckIds]);
+      expect(statusesOf(report)).toEqual(scenario.statuses);
+      for (const check of report.checks) {
+        if (check.status === 'warn' || check.status === 'fail') {
+          expect(check.fix, `${check.id} has a fix`).toEqual(expect.any(String));
+        }
+        const words = scenario.says[check.id] ?? [];
+        for (const word of words) {
+          expect(`${check.summary} ${check.fix ?? ''}`, `${check.id}: "${word}"`).toContain(word);
+        }
+      }
+
+      prepare(scenario);
+      const text = await doctor(args);
+      const printed = text.stdout.join('\n');
+      expect(text.code).toBe(scenario.exit);
+      expect(text.stderr).toEqual([]);
+      expect(textStatuses(printed)).toEqual(scenario.statuses);
+      for (const word of Object.values(scenario.says).flat()) {
+        expect(printed).toContain(word);
+      }
+      expect(printed).toMatch(
+        scenario.exit === 0 ? /^No check failed \(SES region eu-west-1\)/m : /^Some checks failed/m
+      );
+      // Throttled reads are retried with the SDK's backoff: a few seconds per run.
+    },
+    20_000
+  );
+
+  it('asks every other SES region, once each, only when sender-identity fails', async () => {
+    const config = await writeConfig(configFor());
+    fake.setRegions(sesScenarios.senderElsewhere);
+    await doctorJson(['--config', config]);
+    const asked = new Set(
+      fake.requests.filter(({ region }) => region !== homeRegion).map(({ region }) => region)
+    );
+    expect(asked).toEqual(new Set(sesRegions.filter((region) => region !== homeRegion)));
+    // The address and the domain, in each of them.
+    expect(fake.requests.filter(({ region }) => region === otherRegion)).toHaveLength(2);
+
+    fake.reset();
+    fake.setRegions(sesScenarios.healthyProduction);
+    await doctorJson(['--config', config]);
+    expect(new Set(fake.requests.map(({ region }) => region))).toEqual(new Set([homeRegion]));
+  });
+
+  it('bounds the other-regions check by timeoutMs when regions hang', async () => {
+    const config = await writeConfig(configFor({ timeoutMs: 800 }));
+    fake.setRegions(sesScenarios.senderElsewhere);
+    for (const region of sesRegions.filter((name) => name !== homeRegion && name !== otherRegion)) {
+      fake.setReadAction('GetEmailIdentity', respond.hang(), region);
+    }
+    const started = performance.now();
+    const { report } = await doctorJson(['--config', config]);
+    expect(performance.now() - started).toBeLessThan(800 + 1000);
+    const otherRegions = report.checks.find(({ id }) => id === 'other-regions');
+    expect(otherRegions?.status).toBe('warn');
+    expect(otherRegions?.summary).toContain(`verified for sending in ${otherRegion}`);
+    expect(otherRegions?.summary).toContain('23 of 24 regions could not be checked');
+  });
+});
+
+describe('doctor before any request', () => {
+  it('no credentials anywhere: credentials fails with the SDK reason, nothing else runs, zero requests', async () => {
+    stubNoAwsCredentials();
+    const config = await writeConfig(configFor({ accessKeyId: undefined, accessKeySecret: undefined }));
+
+    const { code, report } = await doctorJson(['--config', config, '--to', recipientAddress]);
+    const text = await doctor(['--config', config]);
+
+    expect(code).toBe(1);
+    expect(statusesOf(report)).toEqual(allSkippedAfter({ config: 'pass', credentials: 'fail' }));
+    const credentials = report.checks[1];
+    expect(credentials?.summary).toContain('No AWS credentials were found');
+    expect(credentials?.fix).toContain('accessKeyId and accessKeySecret');
+    expect(report.checks[2]?.summary).toBe('Not checked: no AWS credentials.');
+    expect(text.code).toBe(1);
+    expect(text.stdout.join('\n')).toMatch(/^✗ credentials +No AWS credentials were found/m);
+    expect(fake.count).toBe(0);
+  });
+
+  it('credentials from the environment: names the source, masks the key, never shows the secret', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAENVIRONMENTKEY01');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', secret);
+    vi.stubEnv('AWS_SESSION_TOKEN', sessionToken);
+    const config = await writeConfig(configFor({ accessKeyId: undefined, accessKeySecret: undefined }));
+    fake.setRegions(sesScenarios.healthyProduction);
+
+    const { code, report } = await doctorJson(['--config', config]);
+
+    expect(code).toBe(0);
+    expect(report.checks[1]).toEqual({
+      id: 'credentials',
+      status: 'pass',
+      summary:
+        'From the AWS default chain: the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), access key AKIA…EY01 (temporary, with a session token).',
+    });
+    expect(fake.requests.every((request) => request.hasSecurityToken)).toBe(true);
+  });
+
+  it('an invalid config: config fails with each zod message, zero requests', async () => {
+    const config = await writeConfig({ ...configFor(), region: 'Ireland', templates: [] });
+
+    const { code, report } = await doctorJson(['--config', config]);
+    const text = await doctor(['--config', config]);
+
+    expect(code).toBe(1);
+    expect(report.region).toBe('ireland');
+    expect(statusesOf(report)).toEqual(allSkippedAfter({ config: 'fail' }));
+    expect(report.checks[0]?.summary).toBe('The config is invalid (2 problems).');
+    expect(report.checks[0]?.fix).toContain('region: Region must be a region code');
+    expect(report.checks[0]?.fix).toContain('templates needs a Generic template');
+    expect(report.checks[1]?.summary).toBe('Not checked: the config is invalid.');
+    expect(text.code).toBe(1);
+    expect(text.stdout.join('\n')).toMatch(
+      /^✗ config +The config is invalid \(2 problems\)\.\n +→ region: Region must/m
+    );
+    expect(fake.count).toBe(0);
+  });
+
+  it.each([
+    ['a missing file', join('/nonexistent', 'config.json'), 'Cannot read the config file'],
+    ['a file that is not JSON', '{ not json', 'is not valid JSON'],
+  ])('%s: config fails, exit 1, zero requests', async (_label, content, says) => {
+    const path = content.startsWith('/') ? content : await writeConfig(content);
+    const { code, report } = await doctorJson(['--config', path]);
+    expect(code).toBe(1);
+    expect(statusesOf(report)).toEqual(allSkippedAfter({ config: 'fail' }));
+    expect(report.checks[0]?.summary).toContain(says);
+    expect(fake.count).toBe(0);
+  });
+
+  it.each([
+    ['no --config', []],
+    ['--send without --to', ['--config', 'x.json', '--send']],
+    ['an empty --to', ['--config', 'x.json', '--to', ' ']],
+    ['an unknown option', ['--config', 'x.json', '--region', 'eu-west-1']],
+    ['an extra argument', ['--config', 'x.json', 'extra']],
+  ])('%s: a usage error, exit 2, usage on stderr', async (_label, args) => {
+    const run = await doctor(args);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toEqual([]);
+    expect(run.stderr.join('\n')).toContain('Usage: connector-aws-ses doctor --config <file.json>');
+    expect(fake.count).toBe(0);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const run = await doctor(['--help']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.join('\n')).toContain(
+      'Exits 0 when no check failed, 1 when one did, 2 for a usage error.'
+    );
+  });
+});
+
+describe('doctor when SES cannot be used', () => {
+  it('an unknown access key: account fails with the send sentence, the later SES checks are skipped', async () => {
+    const config = await writeConfig(configFor());
+    fake.setReadAction(
+      'GetAccount',
+      respond.sesError(
+        'UnrecognizedClientException',
+        403,
+        'The security token included in the request is invalid.'
+      )
+    );
+
+    const { code, report } = await doctorJson(['--config', config, '--to', recipientAddress]);
+
+    expect(code).toBe(1);
+    expect(statusesOf(report)).toEqual(
+      allSkippedAfter({ config: 'pass', credentials: 'pass', account: 'fail' })
+    );
+    expect(report.checks[2]).toMatchObject({
+      summary: 'GetAccount failed in eu-west-1 (UnrecognizedClientException).',
+      fix: expect.stringContaining('AWS does not recognise the access key') as string,
+    });
+    expect(report.checks[5]?.summary).toBe('Not checked: SES did not answer GetAccount (see account).');
+    expect(fake.requests.map(({ operation }) => operation)).toEqual(['GetAccount']);
+  });
+
+  it('a closed port: account fails naming the refused connection', async () => {
+    const closed = await startFakeSes();
+    await closed.close();
+    const config = await writeConfig(configFor({ endpoint: closed.endpoint }));
+
+    const { code, report } = await doctorJson(['--config', config]);
+
+    expect(code).toBe(1);
+    expect(report.checks[2]?.fix).toContain(`The connection to 127.0.0.1:${closed.port} was refused`);
+  });
+
+  it('an endpoint that answers no SES read: quoted, with the endpoint to check', async () => {
+    const config = await writeConfig(configFor());
+    fake.setReadAction('GetAccount', respond.sesError('BadRequestException', 400, 'Bad Request Exception'));
+
+    const { report } = await doctorJson(['--config', config]);
+
+    expect(report.checks[2]).toEqual({
+      id: 'account',
+      status: 'fail',
+      summary: 'SES answered GetAccount in eu-west-1 with an error (HTTP 400, BadRequestException).',
+      fix: `SES said: "Bad Request Exception". Check that the endpoint (127.0.0.1:${fake.port}) is an Amazon SES v2 API endpoint, then run the doctor again.`,
+    });
+  });
+});
+
+describe('the spinner', () => {
+  it('draws on a terminal while checks run, and is erased before the report', async () => {
+    const config = await writeConfig(configFor());
+    fake.setRegions(sesScenarios.healthyProduction);
+    const frames: string[] = [];
+    const run = await doctor(['--config', config], { isTTY: true, write: (text) => frames.push(text) });
+    expect(run.code).toBe(0);
+    expect(frames.some((frame) => frame.includes('Checking account…'))).toBe(true);
+    expect(frames.at(-1)).toBe('\r\u001B[K');
+    expect(run.stdout.join('\n')).not.toContain('Checking');
+  });
+
+  it('stays off with --json and when the output is not a terminal', async () => {
+    const config = await writeConfig(configFor());
+    fake.setRegions(sesScenarios.healthyProduction);
+    const frames: string[] = [];
+    await doctor(['--config', config, '--json'], { isTTY: true, write: (text) => frames.push(text) });
+    await doctor(['--config', config], { isTTY: false, write: (text) => frames.push(text) });
+    expect(frames).toEqual([]);
+  });
+});
+
+describe('secrets', () => {
+  it('no doctor output ever holds the access key secret or a session token', async () => {
+    vi.stubEnv('AWS_SESSION_TOKEN', sessionToken);
+    const config = await writeConfig(configFor({ timeoutMs: 1000 }));
+    const operations = [
+      'GetAccount',
+      'GetEmailIdentity',
+      'GetConfigurationSet',
+      'GetSuppressedDestination',
+    ] as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...Object.values(sesScenarios)),
+        fc.subarray([...operations]),
+        fc.constantFrom(
+          respond.sesError('AccessDeniedException', 403, `User with secret ${secret} is not authorized`),
+          respond.sesError('UnrecognizedClientException', 403, `token ${sessionToken} invalid`),
+          respond.sesError('SignatureDoesNotMatch', 403, `Authorization: AWS4-HMAC-SHA256 ${secret}`),
+          respond.serverError(400)
+        ),
+        fc.boolean(),
+        fc.boolean(),
+        async (regions, failing, fault, json, send) => {
+          fake.reset();
+          fake.setRegions(regions);
+          for (const operation of failing) {
+            fake.setReadAction(operation, fault);
+          }
+          if (send) {
+            fake.setDefault(fault);
+          } else {
+            fake.setDefault(respond.succeed());
+          }
+          const run = await doctor([
+            '--config',
+            config,
+            '--to',
+            recipientAddress,
+            ...(send ? ['--send'] : []),
+            ...(json ? ['--json'] : []),
+          ]);
+          const printed = [...run.stdout, ...run.stderr].join('\n');
+          expect(printed).not.toContain(secret);
+          expect(printed).not.toContain(sessionToken);
+          expect(printed).not.toContain('AWS4-HMAC-SHA256');
+        }
+      ),
+      { numRuns: 30 }
+    );
+  }, 60_000);
+
+  it('runDoctor, the function the playground calls, returns the same report as the CLI', async () => {
+    const config = configFor();
+    fake.setRegions(sesScenarios.sandbox);
+    const report = await runDoctor(config, { to: recipientAddress });
+    const { report: printed } = await doctorJson([
+      '--config',
+      await writeConfig(config),
+      '--to',
+      recipientAddress,
+    ]);
+    expect(statusesOf(report)).toEqual(statusesOf(printed));
+    expect(report.checks.map(({ summary }) => summary)).toEqual(printed.checks.map(({ summary }) => summary));
+  });
+});
