@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type RunningApp, startApp } from '../support/app.js';
 import { Client } from '../support/client.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../../test/support/free-port.js';
 import { type OidcProvider, startOidcProvider } from '../support/oidc-provider.js';
 import { signInOverHttp } from '../support/sign-in.js';
 
