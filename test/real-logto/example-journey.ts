@@ -306,7 +306,7 @@ export const runExampleJourney = async (context: RealLogtoContext, setup?: Examp
 
   await context.step('example: setup-logto run again changes nothing', async () => {
     const { output } = await setupLogtoForExample(context, ready);
-    if (!output.includes('No change:')) {
+    if (!output.includes('Nothing changed:')) {
       throw new Error(`The second setup-logto run changed something:\n${output}`);
     }
     context.log(output.trim().split('\n').at(-1) ?? '');

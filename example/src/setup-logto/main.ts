@@ -32,7 +32,7 @@ try {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   console.log(
     report.unchanged
-      ? `No change: this Logto and ${report.envFile} were already set up for ${report.baseUrl} (${seconds} s).`
+      ? `Nothing changed: this Logto and ${report.envFile} were already set up for ${report.baseUrl} (${seconds} s).`
       : `Done in ${seconds} s: sign-in for ${report.baseUrl} goes through ${command.options.logtoUrl}. Start the example (npm run demo) and click Sign In.`
   );
 } catch (error: unknown) {
