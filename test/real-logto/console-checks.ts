@@ -94,6 +94,8 @@ export const runConsoleChecks = async (
     await page.goto(`${adminUrl}/console/connectors/passwordless`);
     await page.getByText('Amazon SES', { exact: false }).first().click();
     await page.waitForURL(/\/console\/connectors\/passwordless\/[^/]+$/);
+    await page.getByRole('button', { name: 'Check README' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('input[name="formConfig.region"]').waitFor({ state: 'visible', timeout: 30_000 });
     const missing: string[] = [];
     for (const { label } of installed.formItems) {
       const shown = page.getByText(label, { exact: true });
@@ -112,7 +114,7 @@ export const runConsoleChecks = async (
 
   await step('Console: "Check README" opens the Console guide', async () => {
     await page.getByRole('button', { name: 'Check README' }).click();
-    const drawer = page.getByRole('dialog');
+    const drawer = page.locator('[role="drawer"]');
     await drawer
       .getByRole('heading', { name: installed.readmeHeading, exact: true })
       .waitFor({ state: 'visible' });
@@ -154,7 +156,7 @@ export const runConsoleChecks = async (
     const reason = `Email address is not verified. The following identities failed the check in region US-EAST-1: realogto-${Date.now()}@example.test`;
     const fake = await startFakeSes({ defaultAction: respond.sesError('MessageRejected', 400, reason) });
     context.onCleanup(fake.close);
-    const endpointField = page.locator('input[name="endpoint"]');
+    const endpointField = page.locator('input[name="formConfig.endpoint"]');
     await endpointField.fill(fake.endpoint);
     await testAddress.fill('rejected@example.test');
     await sendButton.click();

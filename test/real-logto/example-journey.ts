@@ -71,10 +71,7 @@ const runCommand = async (
   });
 
 /** The setup-logto arguments for the suite's Logto, emulator and admin, for one BASE_URL and .env file. */
-export const setupLogtoArguments = (
-  context: RealLogtoContext,
-  { baseUrl, envFile }: ExampleSetup
-): string[] => [
+export const setupLogtoArguments = (context: RealLogtoContext, { baseUrl }: ExampleSetup): string[] => [
   '--logto',
   context.coreUrl,
   '--admin',
@@ -87,8 +84,6 @@ export const setupLogtoArguments = (
   context.sesEmulator.endpoint,
   '--base-url',
   baseUrl,
-  '--env-file',
-  envFile,
 ];
 
 /**
@@ -121,7 +116,13 @@ export const setupLogtoForExample = async (
       ...setupLogtoArguments(context, chosen),
     ],
     // Only what npm and node need: the command must not pick up the caller's SETUP_LOGTO_* variables.
-    { cwd: context.repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeoutMs: 120_000 }
+    // The .env file goes by variable: Node 20 takes an `--env-file` anywhere on its command line,
+    // even after the script, as its own option (and exits when the file does not exist yet).
+    {
+      cwd: context.repoRoot,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, SETUP_LOGTO_ENV_FILE: envFile },
+      timeoutMs: 120_000,
+    }
   );
   if (status !== 0) {
     throw new Error(`setup-logto exited with ${status}:\n${output}`);

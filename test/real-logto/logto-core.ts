@@ -4,12 +4,12 @@
  *
  * Core loads connectors from `<core package>/../core/connectors`, where `<core package>` is found
  * from the real path of its own code. So the per-run instance holds a hard-linked copy of core's
- * `build/` (its real path is then in the instance) and an empty `connectors/` of its own;
- * everything else (node_modules, the other packages, core's package.json) is a symlink into the
- * cache. `connector add --path <instance>` writes into the instance only: the cache never changes.
+ * `build/` (its real path is then in the instance), a copy of its package.json (core skips a
+ * symlinked one when it looks for its own folder) and an empty `connectors/` of its own;
+ * everything else (node_modules, the other packages) is a symlink into the cache. `connector add --path <instance>` writes into the instance only: the cache never changes.
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, readlink, symlink } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -45,13 +45,15 @@ export const createInstance = async (build: LogtoBuild, runDir: string): Promise
   const cachedCore = join(build.logtoDir, 'packages', 'core');
   await linkEntries(build.logtoDir, instanceDir, new Set(['packages']));
   await linkEntries(join(build.logtoDir, 'packages'), packagesDir, new Set(['core']));
-  await linkEntries(cachedCore, coreDir, new Set(['build', 'connectors']));
+  await linkEntries(cachedCore, coreDir, new Set(['build', 'connectors', 'package.json']));
   // Hard links: no copy of the bytes, and nothing in the instance writes into build/.
   await runCommand('cp', ['-al', join(cachedCore, 'build'), join(coreDir, 'build')], {
     cwd: runDir,
     env: { PATH: process.env.PATH },
     timeoutMs: 120_000,
   });
+  // A real file: core finds its own package by the nearest package.json that is not a symlink.
+  await copyFile(join(cachedCore, 'package.json'), join(coreDir, 'package.json'));
   const connectorsDir = join(coreDir, 'connectors');
   await mkdir(connectorsDir);
   return { build, instanceDir, coreDir, connectorsDir };

@@ -4,18 +4,18 @@
  * 1. Logto from LOGTO_SOURCE, built once into the cache (logto-build.ts);
  * 2. PostgreSQL on 127.0.0.1, seeded; core on loopback, no AWS_ENDPOINT_URL* in its environment;
  * 3. this package packed and added with the Logto CLI's `connector add`, core restarted;
- * 4. `npm --prefix example run setup-logto` against it, twice (the second changes nothing);
+ * 4. `npm --prefix example run setup-logto` against it, twice (the second changes nothing;
+ *    example-journey.ts runs it, with the example's .env in a temporary file);
  * 5. the Admin Console in headless Chromium (console-checks.ts) and the Management API test route;
  * 6. the example app's sign-in journey (example-journey.ts);
  * 7. everything stopped, even on failure or Ctrl-C; screenshots in test-output/logto/.
  *
  * Each step prints PASS or FAIL with its time; the exit code is 1 if any failed.
  */
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 import { type Browser, chromium } from 'playwright-core';
 
@@ -23,9 +23,9 @@ import { startEmulator } from '../wire/emulator.js';
 
 import type { RealLogtoContext } from './context.js';
 import { runConsoleChecks } from './console-checks.js';
+import { runExampleJourney, setupLogtoForExample } from './example-journey.js';
 import { cachedConnectors } from './logto-core.js';
 import { packAndAddConnector, startLogtoSession } from './logto-session.js';
-import { runSetupTwice } from './setup-command.js';
 import { createCleanups, createScreenshots, createStepRunner } from './steps.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -50,9 +50,6 @@ const launchBrowser = async (): Promise<Browser> =>
     ],
   });
 
-/** The example journey (step 6), written on the `setup` branch: imported when present. */
-const exampleJourney = join(fileURLToPath(new URL('.', import.meta.url)), 'example-journey.ts');
-
 const main = async (): Promise<number> => {
   const suiteStarted = performance.now();
   await rm(outputDir, { recursive: true, force: true });
@@ -74,7 +71,7 @@ const main = async (): Promise<number> => {
 
   const runDir = await mkdtemp(join(tmpdir(), 'real-logto-'));
   cleanups.onCleanup(async () => rm(runDir, { recursive: true, force: true }));
-  const admin = { username: 'console-admin', password: `Rl-${Date.now().toString(36)}-Ses!Check` };
+  const admin = { username: 'consoleadmin', password: `Rl-${Date.now().toString(36)}-Ses!Check` };
   let buildForCheck: Awaited<ReturnType<typeof startLogtoSession>>['build'] | undefined;
   try {
     const session = await startLogtoSession({
@@ -90,16 +87,6 @@ const main = async (): Promise<number> => {
     const emulator = await startEmulator();
     cleanups.onCleanup(emulator.close);
     const core = session.core();
-    await runSetupTwice({
-      repoRoot,
-      coreUrl: core.coreUrl,
-      adminUrl: core.adminUrl,
-      admin,
-      sesEndpoint: emulator.endpoint,
-      step,
-      log,
-      onCleanup: cleanups.onCleanup,
-    });
     browser = await step('launch headless Chromium (playwright-core)', launchBrowser);
     const launched = browser;
     cleanups.onCleanup(async () => launched.close());
@@ -116,18 +103,27 @@ const main = async (): Promise<number> => {
       onCleanup: cleanups.onCleanup,
       log,
     };
+    const example = await step(
+      'setup-logto: configure the fresh Logto for the example (first run)',
+      async () => {
+        const made = await setupLogtoForExample(context);
+        for (const line of made.output.trim().split('\n')) {
+          log(line);
+        }
+        return made;
+      }
+    );
+    await step('setup-logto again: nothing changed, and it says so', async () => {
+      const { output } = await setupLogtoForExample(context, example);
+      log(output.trim().split('\n').at(-1) ?? '');
+      if (!output.includes('Nothing changed')) {
+        throw new Error(`the second run does not say that nothing changed:\n${output}`);
+      }
+    });
     await runConsoleChecks(context, {
       connectorDir: join(session.instance.connectorsDir, 'connector-aws-ses'),
     });
-    await step('example app: sign-in journey (test/real-logto/example-journey.ts)', async () => {
-      if (!existsSync(exampleJourney)) {
-        throw new Error('test/real-logto/example-journey.ts is missing (it comes with the setup branch)');
-      }
-      const { runExampleJourney } = (await import(pathToFileURL(exampleJourney).href)) as {
-        runExampleJourney: (context: RealLogtoContext) => Promise<void>;
-      };
-      await runExampleJourney(context);
-    });
+    await runExampleJourney(context, example);
   } catch {
     // The failing step printed FAIL with its reason; the summary below counts it.
   } finally {
