@@ -87,7 +87,7 @@ export const setupLogtoArguments = (
   context.sesEmulator.endpoint,
   '--base-url',
   baseUrl,
-  '--env-file',
+  '--dotenv',
   envFile,
 ];
 
@@ -342,8 +342,9 @@ export const runExampleJourney = async (context: RealLogtoContext, setup?: Examp
         const { code } = await nextCode(context, firstAddress, 0, 'SignIn');
         await enterCode(page.page, code);
         // A new address: Logto asks "No account found for … Create a new one?".
-        const confirm = page.page.getByRole('button', { name: /continue|create account/i });
-        await confirm.waitFor();
+        await page.page.getByText(`No account found for ${firstAddress}`).waitFor();
+        // The modal's button: the page behind it has a (busy) "Continue" button of its own.
+        const confirm = page.page.getByRole('dialog').getByRole('button', { name: 'Continue', exact: true });
         await context.screenshot(page.page, 'example-logto-create-account');
         await confirm.click();
         const sub = await expectSignedIn(page.page, ready, firstAddress);

@@ -20,7 +20,7 @@ export type SetupOptions = {
    * http://localhost:<PORT or 3000>), worked out where the .env file is read.
    */
   baseUrl?: string;
-  /** `--env-file` / SETUP_LOGTO_ENV_FILE: the file to write. @default example/.env */
+  /** `--dotenv` / SETUP_LOGTO_ENV_FILE: the file to write. @default example/.env */
   envFile?: string;
 };
 
@@ -105,10 +105,11 @@ const specs: OptionSpec[] = [
     url: true,
   },
   {
-    flag: '--env-file',
+    flag: '--dotenv',
     env: 'SETUP_LOGTO_ENV_FILE',
     key: 'envFile',
     value: '<path>',
+    // Not --env-file: Node 20 takes that one for itself, wherever it appears on the command line.
     help: 'the .env file to write (a relative path is taken from where npm was run); default example/.env',
   },
 ];

@@ -97,7 +97,7 @@ describe('options', () => {
       '--ses-endpoint',
       '--sender',
       '--base-url',
-      '--env-file',
+      '--dotenv',
     ]) {
       expect(text).toContain(name);
     }
