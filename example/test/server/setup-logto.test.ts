@@ -123,6 +123,16 @@ describe('options', () => {
     );
   });
 
+  it('refuses a username Logto would refuse (letters, digits and underscores only)', () => {
+    expect(() => parseCommand([...required, '--username', 'console-admin'], {})).toThrow(
+      new SetupError(
+        '--username "console-admin" is not a Logto username: use letters, digits and underscores, starting with a letter or an underscore (such as console_admin).'
+      )
+    );
+    expect(() => parseCommand([...required, '--username', '9lives'], {})).toThrow(/not a Logto username/);
+    expect(setupOptions([...required, '--username', '_ops_2']).username).toBe('_ops_2');
+  });
+
   it('refuses an unknown option, a flag without its value, and URLs that are not plain origins', () => {
     expect(() => parseCommand([...required, '--verbose'], {})).toThrow(/Unknown option "--verbose"/);
     expect(() => parseCommand(['--logto', '--admin', 'http://x'], {})).toThrow('--logto needs a value');
