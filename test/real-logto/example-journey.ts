@@ -71,7 +71,10 @@ const runCommand = async (
   });
 
 /** The setup-logto arguments for the suite's Logto, emulator and admin, for one BASE_URL and .env file. */
-export const setupLogtoArguments = (context: RealLogtoContext, { baseUrl }: ExampleSetup): string[] => [
+export const setupLogtoArguments = (
+  context: RealLogtoContext,
+  { baseUrl, envFile }: ExampleSetup
+): string[] => [
   '--logto',
   context.coreUrl,
   '--admin',
@@ -84,6 +87,8 @@ export const setupLogtoArguments = (context: RealLogtoContext, { baseUrl }: Exam
   context.sesEmulator.endpoint,
   '--base-url',
   baseUrl,
+  '--dotenv',
+  envFile,
 ];
 
 /**
@@ -116,13 +121,7 @@ export const setupLogtoForExample = async (
       ...setupLogtoArguments(context, chosen),
     ],
     // Only what npm and node need: the command must not pick up the caller's SETUP_LOGTO_* variables.
-    // The .env file goes by variable: Node 20 takes an `--env-file` anywhere on its command line,
-    // even after the script, as its own option (and exits when the file does not exist yet).
-    {
-      cwd: context.repoRoot,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, SETUP_LOGTO_ENV_FILE: envFile },
-      timeoutMs: 120_000,
-    }
+    { cwd: context.repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeoutMs: 120_000 }
   );
   if (status !== 0) {
     throw new Error(`setup-logto exited with ${status}:\n${output}`);
@@ -343,8 +342,9 @@ export const runExampleJourney = async (context: RealLogtoContext, setup?: Examp
         const { code } = await nextCode(context, firstAddress, 0, 'SignIn');
         await enterCode(page.page, code);
         // A new address: Logto asks "No account found for … Create a new one?".
-        const confirm = page.page.getByRole('button', { name: /continue|create account/i });
-        await confirm.waitFor();
+        await page.page.getByText(`No account found for ${firstAddress}`).waitFor();
+        // The modal's button: the page behind it has a (busy) "Continue" button of its own.
+        const confirm = page.page.getByRole('dialog').getByRole('button', { name: 'Continue', exact: true });
         await context.screenshot(page.page, 'example-logto-create-account');
         await confirm.click();
         const sub = await expectSignedIn(page.page, ready, firstAddress);

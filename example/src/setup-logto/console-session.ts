@@ -47,7 +47,7 @@ const passwordTrouble = (answer: HttpAnswer, username: string, adminUrl: string)
   }
   if (code === 'session.invalid_credentials' || code === 'user.user_not_exist' || answer.status === 422) {
     return new SetupError(
-      `The Console at ${adminUrl} refused username "${username}" with that password: the first admin of this Logto was created with other credentials, so pass that admin's --username and --password.`
+      `The Console at ${adminUrl} refused username "${username}" with that password: this Logto already has its first admin, so pass that admin's username and password (--username, --password); the password may be mistyped, or the admin made with another username.`
     );
   }
   if (code === 'user.username_already_in_use') {

@@ -7,7 +7,7 @@ import { setupLogto } from './setup.js';
 
 // `npm --prefix example run setup-logto -- …`: see `--help`, and docs/real-logto.md.
 const defaultEnvFile = fileURLToPath(new URL('../../.env', import.meta.url));
-// npm runs scripts in the package folder; a relative --env-file means where npm was started.
+// npm runs scripts in the package folder; a relative --dotenv means where npm was started.
 const startedIn = process.env.INIT_CWD ?? process.cwd();
 
 try {

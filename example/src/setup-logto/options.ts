@@ -20,7 +20,7 @@ export type SetupOptions = {
    * http://localhost:<PORT or 3000>), worked out where the .env file is read.
    */
   baseUrl?: string;
-  /** `--env-file` / SETUP_LOGTO_ENV_FILE: the file to write. @default example/.env */
+  /** `--dotenv` / SETUP_LOGTO_ENV_FILE: the file to write. @default example/.env */
   envFile?: string;
 };
 
@@ -68,7 +68,7 @@ const specs: OptionSpec[] = [
     env: 'SETUP_LOGTO_USERNAME',
     key: 'username',
     value: '<name>',
-    help: 'the Console admin: created with these credentials on a fresh Logto, signed in with otherwise',
+    help: 'the Console admin (letters, digits and underscores): created with these credentials on a fresh Logto, signed in with otherwise',
     required: true,
   },
   {
@@ -105,10 +105,11 @@ const specs: OptionSpec[] = [
     url: true,
   },
   {
-    flag: '--env-file',
+    flag: '--dotenv',
     env: 'SETUP_LOGTO_ENV_FILE',
     key: 'envFile',
     value: '<path>',
+    // Not --env-file: Node 20 takes that one for itself, wherever it appears on the command line.
     help: 'the .env file to write (a relative path is taken from where npm was run); default example/.env',
   },
 ];
@@ -200,6 +201,13 @@ export const parseCommand = (argv: readonly string[], env: NodeJS.ProcessEnv): P
   const { logtoUrl, adminUrl, username, password, sesEndpoint, sender, baseUrl, envFile } = options;
   if (!logtoUrl || !adminUrl || !username || !password || !sesEndpoint || !sender) {
     throw new SetupError('Missing a required option: see --help.');
+  }
+  // Logto's own rule for usernames (@logto/core-kit usernameRegEx): it answers anything else
+  // with a bare "The request body is invalid."
+  if (!/^[A-Z_a-z]\w*$/.test(username)) {
+    throw new SetupError(
+      `--username "${username}" is not a Logto username: use letters, digits and underscores, starting with a letter or an underscore (such as console_admin).`
+    );
   }
   if (logtoUrl === adminUrl) {
     throw new SetupError(

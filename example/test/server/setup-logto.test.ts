@@ -97,7 +97,7 @@ describe('options', () => {
       '--ses-endpoint',
       '--sender',
       '--base-url',
-      '--env-file',
+      '--dotenv',
     ]) {
       expect(text).toContain(name);
     }
@@ -121,6 +121,16 @@ describe('options', () => {
         'Missing --admin (or SETUP_LOGTO_ADMIN_URL), --username (or SETUP_LOGTO_USERNAME), --password (or SETUP_LOGTO_PASSWORD): see --help.'
       )
     );
+  });
+
+  it('refuses a username Logto would refuse (letters, digits and underscores only)', () => {
+    expect(() => parseCommand([...required, '--username', 'console-admin'], {})).toThrow(
+      new SetupError(
+        '--username "console-admin" is not a Logto username: use letters, digits and underscores, starting with a letter or an underscore (such as console_admin).'
+      )
+    );
+    expect(() => parseCommand([...required, '--username', '9lives'], {})).toThrow(/not a Logto username/);
+    expect(setupOptions([...required, '--username', '_ops_2']).username).toBe('_ops_2');
   });
 
   it('refuses an unknown option, a flag without its value, and URLs that are not plain origins', () => {
