@@ -159,8 +159,19 @@ export const runConsoleChecks = async (
     const endpointField = page.locator('input[name="formConfig.endpoint"]');
     await endpointField.fill(fake.endpoint);
     await testAddress.fill('rejected@example.test');
+    const answered = page.waitForResponse(
+      (response) =>
+        response.request().method() === 'POST' && /\/api\/connectors\/[^/]+\/test$/.test(response.url())
+    );
     await sendButton.click();
-    const shown = await messageShown(page, reason.slice(0, 40));
+    const response = await answered;
+    const shown = await messageShown(page, reason.slice(0, 40), 10_000).catch(async () => {
+      // Say what Logto answered instead (the Console shows that message).
+      await screenshot(page, 'message-rejected-not-shown');
+      throw new Error(
+        `the Console does not show the connector's sentence: Logto answered HTTP ${response.status()} ${(await response.text()).slice(0, 300)}`
+      );
+    });
     await screenshot(page, 'message-rejected');
     if (fake.count === 0) {
       throw new Error('the fake SES got no request: the Console test did not use the endpoint field');
