@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 
 import { runCommand } from './processes.js';
 
@@ -145,6 +145,7 @@ const isAlive = (pid: number): boolean => {
  */
 const withLock = async <T>(path: string, log: (line: string) => void, work: () => Promise<T>): Promise<T> => {
   const lock = `${path}.lock`;
+  await mkdir(dirname(lock), { recursive: true });
   let waited = false;
   for (;;) {
     try {
