@@ -73,13 +73,20 @@ const main = async (): Promise<void> => {
     throw new Error('--port and --admin-port go together');
   }
   const cleanups = createCleanups();
+  let stopping = false;
   const stopAll = async (signal: string) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
     process.stdout.write(`\n${signal}: stopping\n`);
     await cleanups.runAll();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stopAll('SIGINT'));
-  process.once('SIGTERM', () => void stopAll('SIGTERM'));
+  // `on`, not `once`: a Ctrl-C reaches this process twice (from the terminal, and relayed by tsx),
+  // and a second signal without a listener would kill it before the cleanups finish.
+  process.on('SIGINT', () => void stopAll('SIGINT'));
+  process.on('SIGTERM', () => void stopAll('SIGTERM'));
 
   const runDir = await mkdtemp(join(tmpdir(), 'logto-dev-'));
   cleanups.onCleanup(async () => rm(runDir, { recursive: true, force: true }));

@@ -66,8 +66,10 @@ const main = async (): Promise<number> => {
     process.stdout.write(`\n${signal}: stopping everything the suite started\n`);
     void cleanups.runAll().finally(() => process.exit(130));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // `on`, not `once`: a Ctrl-C reaches this process twice (from the terminal, and relayed by tsx),
+  // and a second signal without a listener would kill it before the cleanups finish.
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 
   const runDir = await mkdtemp(join(tmpdir(), 'real-logto-'));
   cleanups.onCleanup(async () => rm(runDir, { recursive: true, force: true }));
