@@ -1,6 +1,6 @@
 // The measuring side of `npm run bench` (scripts/bench.ts starts it; not meant to be run alone).
 // Plain JavaScript on plain `node`, as Logto runs a connector: a TypeScript loader in this
-// process would add its own memory and work to what is measured.
+// process would add its own memory and work to what is measured (see scripts/support/harness.mjs).
 //
 //   node --expose-gc scripts/bench-sender.mjs <rounds|rss|profile> <plan as JSON> <URL of our lib/index.js>
 //        [profile only: <floor|ours|official> <file to write the .cpuprofile to>]
@@ -12,6 +12,16 @@ import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 
 import { SendEmailCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+
+import {
+  askParent,
+  heapAfterGc,
+  logtoHost,
+  percentile,
+  reportToParent,
+  runPool,
+  sendsAsLogto,
+} from './support/harness.mjs';
 
 const [role, planJson, oursUrl, profiled, profilePath] = process.argv.slice(2);
 /** @type {{ rounds: number; sends: number; warmup: number; rssSends: number; profileSends: number }} */
@@ -59,19 +69,6 @@ const payloadOf = (index) => ({
 /** @param {number} index */
 const recipientOf = (index) => `user${index}@example.com`;
 
-/**
- * Logto's side of a send: it reads the stored config from its database on every send (a fresh
- * object each time) and passes its per-language template lookup, which finds none here.
- * @param {ReadonlyArray<{ usageType: string }>} templates
- */
-const logtoHost = (templates) => {
-  const storedJson = JSON.stringify(storedConfigOf(templates));
-  return {
-    getConfig: async () => Promise.resolve(JSON.parse(storedJson)),
-    getI18nEmailTemplate: async () => Promise.resolve(undefined),
-  };
-};
-
 // ---------------------------------------------------------------------------------------------
 // The three contenders, as functions that send one email.
 
@@ -110,12 +107,13 @@ const loadFloor = () => {
  */
 const loadConnector = async (specifier) => {
   const ours = await import(oursUrl ?? '');
-  const { getConfig, getI18nEmailTemplate } = logtoHost(ours.defaultTemplates);
+  const host = logtoHost(storedConfigOf(ours.defaultTemplates));
   const { default: createConnector } = specifier === 'ours' ? ours : await import(specifier);
-  return async (index) => {
-    const connector = await createConnector({ getConfig, getI18nEmailTemplate });
-    return connector.sendMessage({ to: recipientOf(index), type: 'SignIn', payload: payloadOf(index) });
-  };
+  return sendsAsLogto(createConnector, host, (index) => ({
+    to: recipientOf(index),
+    type: 'SignIn',
+    payload: payloadOf(index),
+  }));
 };
 
 // The official connector creates its own client per send; AWS_ENDPOINT_URL_SESV2 points it at the fake.
@@ -124,58 +122,27 @@ const loadOfficial = async () => loadConnector('@logto/connector-aws-ses');
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/** @param {Float64Array} sorted @param {number} fraction */
-const percentile = (sorted, fraction) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
-
 /**
- * Sends `count` emails, `concurrency` at a time; latencies in milliseconds.
- * @param {Send} send @param {number} concurrency @param {number} count @param {number} offset
+ * Sends `count` emails, `concurrency` at a time; a failed send stops the run.
+ * @param {string} name @param {Send} send @param {number} concurrency @param {number} count @param {number} offset
  */
-const runBatch = async (send, concurrency, count, offset) => {
-  const latencies = new Float64Array(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const index = next;
-      next += 1;
-      const started = performance.now();
-      await send(offset + index);
-      latencies[index] = performance.now() - started;
-    }
-  };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = performance.now() - started;
-  latencies.sort();
+const runBatch = async (name, send, concurrency, count, offset) => {
+  const { latencies, failures, elapsedMs } = await runPool(send, { concurrency, count, offset });
+  if (failures.length > 0) {
+    throw new Error(`${name}: ${failures.length} of ${count} sends failed`, { cause: failures[0]?.error });
+  }
   return {
-    sendsPerSecond: (count / elapsed) * 1000,
+    sendsPerSecond: (count / elapsedMs) * 1000,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
   };
 };
 
-const collectGarbage = () => {
-  globalThis.gc?.();
-};
-
-let nextCountId = 0;
-/** @type {Map<number, (count: number) => void>} */
-const pendingCounts = new Map();
-
-process.on('message', (/** @type {{ id: number; count: number }} */ message) => {
-  pendingCounts.get(message.id)?.(message.count);
-  pendingCounts.delete(message.id);
-});
-
 /** The fake endpoint's request count, asked of the parent process that serves it. */
-const requestCount = async () => {
-  nextCountId += 1;
-  const id = nextCountId;
-  /** @type {Promise<number>} */
-  const reply = new Promise((resolve) => pendingCounts.set(id, resolve));
-  process.send?.({ kind: 'count', id });
-  return reply;
+const requestCount = async () => Number(await askParent('count'));
+
+const collectGarbage = () => {
+  heapAfterGc();
 };
 
 /**
@@ -184,17 +151,12 @@ const requestCount = async () => {
  */
 const countedBatch = async (name, send, concurrency, count, offset) => {
   const before = await requestCount();
-  const result = await runBatch(send, concurrency, count, offset);
+  const result = await runBatch(name, send, concurrency, count, offset);
   const received = (await requestCount()) - before;
   if (received !== count) {
     throw new Error(`${name}: ${count} sends, but the fake SES endpoint received ${received} requests`);
   }
   return result;
-};
-
-/** Reports to the parent, then leaves (the SDK's keep-alive sockets would keep the process up). */
-const report = (/** @type {object} */ message) => {
-  process.send?.(message, () => process.exit(0));
 };
 
 // The six orders of the three contenders: each round uses the next, so drift hits all equally.
@@ -239,7 +201,7 @@ const roundsRole = async () => {
     }
     rounds.push(results);
   }
-  report({ kind: 'rounds', rounds });
+  reportToParent({ kind: 'rounds', rounds });
 };
 
 const rssRole = async () => {
@@ -265,7 +227,7 @@ const rssRole = async () => {
   clearInterval(sampler);
   peakRss = Math.max(peakRss, ...checkpoints);
   collectGarbage();
-  report({
+  reportToParent({
     kind: 'rss',
     sends: plan.rssSends,
     warmup,
@@ -302,7 +264,7 @@ const profileRole = async () => {
   const { profile } = await session.post('Profiler.stop');
   session.disconnect();
   await writeFile(profilePath, JSON.stringify(profile));
-  report({
+  reportToParent({
     kind: 'profile',
     name: profiled,
     sends: plan.profileSends,

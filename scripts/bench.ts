@@ -1,8 +1,8 @@
-// The benchmark of issue 6: this connector against the floor (the raw SDK) and the official
+// The benchmark: this connector against the floor (the raw SDK) and the official
 // connector, all three sending to one fake SES endpoint on 127.0.0.1 that answers SendEmail at once.
 //
-//   npm run bench                        full run (about 3 minutes), prints a Markdown table
-//   npm run bench -- --quick             short run for CI (well under a minute)
+//   npm run bench                        full run, prints a Markdown table
+//   npm run bench -- --quick             short run for CI
 //   npm run bench -- --check             also exit 1 on a gross miss (see `grossMiss`)
 //   npm run bench -- --ours other/lib/index.js    measure another build (before/after a change)
 //   npm run bench -- --profile /tmp/prof          instead: CPU per send and V8 profiles, each contender alone
@@ -12,8 +12,7 @@
 // their own event loop and core, like a Logto server talking to SES: one for the rounds of the
 // three contenders, one for the RSS run (ours alone). Each cold import is a fresh `node`.
 // Every child and the server are stopped before this process ends.
-import { type ChildProcess, execFile, fork } from 'node:child_process';
-import { once } from 'node:events';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -22,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 
 import { type FakeSes, startFakeSes } from '../test/support/fake-ses.js';
+import { runSender } from './support/harness.mjs';
 
 const senderPath = fileURLToPath(new URL('bench-sender.mjs', import.meta.url));
 
@@ -80,7 +80,7 @@ const planOf = (): Plan => {
   };
 };
 
-/** The longest one measuring process may run (a full rounds run takes about 2.5 minutes). */
+/** The longest one measuring process may run, well above what a full rounds run takes. */
 const childTimeLimitMs = 10 * 60_000;
 
 const concurrencies = [1, 32] as const;
@@ -102,9 +102,7 @@ const median = (values: readonly number[]): number => {
 // ---------------------------------------------------------------------------------------------
 // Child ↔ parent messages
 
-/** What scripts/bench-sender.mjs sends over IPC. */
-type CountRequest = { kind: 'count'; id: number };
-type CountReply = { kind: 'count'; id: number; count: number };
+/** What scripts/bench-sender.mjs reports. */
 type RoundsReport = {
   kind: 'rounds';
   rounds: Array<Record<ContenderName, Record<Concurrency, BatchResult>>>;
@@ -131,7 +129,7 @@ type ProfileReport = {
   cpuMicrosPerSend: number;
   sendsPerSecond: number;
 };
-type ChildMessage = CountRequest | RoundsReport | RssReport | ProfileReport;
+type ChildMessage = RoundsReport | RssReport | ProfileReport;
 
 // ---------------------------------------------------------------------------------------------
 // The orchestrator
@@ -142,37 +140,16 @@ const runChild = async <Report extends RoundsReport | RssReport | ProfileReport>
   fake: FakeSes,
   extraArgs: string[] = []
 ): Promise<Report> => {
-  const child: ChildProcess = fork(senderPath, [role, JSON.stringify(plan), libUrl.href, ...extraArgs], {
-    // Plain node, not the TypeScript loader this script runs under.
-    execArgv: ['--expose-gc'],
-    env: {
-      ...process.env,
-      // Points the official connector (and every other SDK client without an endpoint) at the fake.
-      AWS_ENDPOINT_URL_SESV2: fake.endpoint,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  let report: Report | undefined;
-  child.on('message', (message: ChildMessage) => {
-    if (message.kind === 'count') {
-      child.send({ kind: 'count', id: message.id, count: fake.count } satisfies CountReply);
-    } else if (message.kind === role) {
-      report = message as Report;
-    }
-  });
-  // A bound on the whole run: a send that never ends must not hang the benchmark (or CI).
-  const watchdog = setTimeout(() => child.kill('SIGKILL'), childTimeLimitMs);
-  const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
-  clearTimeout(watchdog);
-  if (code !== 0 || !report) {
-    throw new Error(
-      signal === 'SIGKILL'
-        ? `The ${role} process did not finish within ${childTimeLimitMs / 60_000} minutes and was stopped`
-        : `The ${role} process failed (exit code ${code})`
-    );
+  const report = (await runSender(senderPath, [role, JSON.stringify(plan), libUrl.href, ...extraArgs], {
+    // Points the official connector (and every other SDK client without an endpoint) at the fake.
+    env: { AWS_ENDPOINT_URL_SESV2: fake.endpoint },
+    answer: () => fake.count,
+    timeLimitMs: childTimeLimitMs,
+  })) as ChildMessage;
+  if (report.kind !== role) {
+    throw new Error(`The ${role} process reported ${report.kind}`);
   }
-  return report;
+  return report as Report;
 };
 
 const execFileAsync = promisify(execFile);
@@ -368,11 +345,11 @@ const profileAll = async (plan: Plan, directory: string) => {
 };
 
 /**
- * What `--check` (CI) fails on: only gross misses that no amount of noise on a busy 2-core
- * machine explains. Throughput against the floor is printed, not enforced: on a short run next
- * to other jobs it swings by ±20 %. What is enforced: this connector not slower than the
+ * What `--check` (CI) fails on: only gross misses that no amount of noise on a busy shared
+ * machine explains. Throughput against the floor is printed, not enforced: a short run next to
+ * other jobs swings too much for that. What is enforced: this connector not slower than the
  * official one at either concurrency (that one builds an SDK client and a TCP connection per
- * send; ours measures about 2× its throughput), and no leak (the live heap after a full GC
+ * send), and no leak (the live heap after a full GC
  * growing by 16 MiB or more over the RSS run). A failed or lost send already stops the run.
  */
 const grossMiss = ({

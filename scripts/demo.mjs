@@ -3,16 +3,42 @@
 // example, starts aws-ses-v2-local (a local SES) on 127.0.0.1 and the example app on
 // http://localhost:3000, prints both URLs, and stops both on Ctrl-C.
 //
-// Environment: PORT (the app's, default 3000), SES_PORT (the emulator's, default 8005, any free
-// port when taken), DEMO_SKIP_BUILD=1 (reuse lib/ and example/dist/), and everything the example
+// Environment: PORT (the app's, default 3000; when taken, the demo stops at once and says so),
+// SES_PORT (the emulator's, default 8005, any free port when taken), DEMO_SKIP_BUILD=1 (reuse lib/ and example/dist/), and everything the example
 // app reads (LOGTO_*, BASE_URL, SESSION_SECRET; see example/.env.example).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const example = fileURLToPath(new URL('../example/', import.meta.url));
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+/** Why `host:port` cannot be listened on right now (the Node error), or undefined if it can. */
+const listenError = async (port, host) =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', resolve);
+    probe.listen(port, host, () => probe.close(() => resolve(undefined)));
+  });
+
+// The app's port first, before anything is built or started: a taken one stops the demo at once.
+// (The app checks PORT itself; a value that is not a port number is left to its message.)
+const port = process.env.PORT?.trim() || '3000';
+const appHost = process.env.HOST?.trim() || '127.0.0.1';
+if (/^\d+$/.test(port) && Number(port) > 0 && Number(port) < 65_536) {
+  const error = await listenError(Number(port), appHost);
+  if (error) {
+    const next = Number(port) < 65_535 ? Number(port) + 1 : 3001;
+    console.error(
+      error.code === 'EADDRINUSE'
+        ? `demo: port ${port} is taken on ${appHost} (another demo or dev server?): stop it, or start the demo on another port, such as PORT=${next} npm run demo.`
+        : `demo: the example app cannot listen on ${appHost}:${port} (${error.code ?? error.message}): choose another port, such as PORT=${next} npm run demo.`
+    );
+    process.exit(1);
+  }
+}
 
 const run = (what, args, cwd) => {
   console.log(`\n> ${what}`);
@@ -34,21 +60,27 @@ if (process.env.DEMO_SKIP_BUILD !== '1' || !existsSync(new URL('../example/dist/
 }
 
 const { default: emulator } = await import('aws-ses-v2-local');
+/** aws-ses-v2-local listening on 127.0.0.1:`port`, or undefined when it could not. */
 const startEmulator = async (port) => {
-  try {
-    return await emulator.default({ host: '127.0.0.1', port });
-  } catch (error) {
-    if (error?.code !== 'EADDRINUSE' || port === 0) {
-      throw error;
-    }
-    console.log(`demo: port ${port} is taken; the local SES takes a free one.`);
-    return emulator.default({ host: '127.0.0.1', port: 0 });
-  }
+  // Its promise resolves when listen fails too (Express 5 calls the listen callback with the
+  // error), with a server that is not listening: check rather than trust it.
+  const server = await emulator.default({ host: '127.0.0.1', port });
+  return server.listening ? server : undefined;
 };
-const sesServer = await startEmulator(Number(process.env.SES_PORT ?? 8005));
+const sesPort = Number(process.env.SES_PORT ?? 8005);
+let sesServer = (await listenError(sesPort, '127.0.0.1')) ? undefined : await startEmulator(sesPort);
+if (!sesServer) {
+  console.log(`demo: port ${sesPort} is taken; the local SES takes a free one.`);
+  sesServer = await startEmulator(0);
+}
+if (!sesServer) {
+  console.error(
+    'demo: the local SES (aws-ses-v2-local) could not listen on 127.0.0.1, not even on a free port.'
+  );
+  process.exit(1);
+}
 const sesUrl = `http://127.0.0.1:${sesServer.address().port}`;
 
-const port = process.env.PORT ?? '3000';
 const app = spawn(process.execPath, ['dist/main.js'], {
   cwd: example,
   stdio: ['ignore', 'pipe', 'inherit'],
@@ -77,11 +109,16 @@ const stop = (code) => {
   }
 };
 
+// The app prints "Example app: <url>" once it listens, never before: only then is the demo running.
+let pending = '';
 app.stdout.setEncoding('utf8');
 app.stdout.on('data', (text) => {
   process.stdout.write(text);
-  if (text.includes('Example app:')) {
-    const appUrl = /Example app: (\S+)/.exec(text)?.[1] ?? `http://localhost:${port}`;
+  const lines = (pending + text).split('\n');
+  pending = lines.pop() ?? '';
+  const started = lines.find((line) => line.startsWith('Example app: '));
+  if (started) {
+    const appUrl = /Example app: (\S+)/.exec(started)?.[1] ?? `http://localhost:${port}`;
     console.log(
       [
         '',

@@ -18,22 +18,136 @@ const absentWhenEmpty = (value: unknown): unknown =>
 
 const trimmed = z.string().trim();
 
+/**
+ * The most each field holds, checked before any pattern or parser sees the value: generous for
+ * real values, small enough that no value can make a check slow.
+ */
+export const configLimits = {
+  /** AWS access key IDs have 16 to 128 characters. */
+  accessKeyId: 128,
+  accessKeySecret: 1024,
+  region: 64,
+  /** A mailbox as written: display name, quotes, brackets and address. */
+  mailbox: 512,
+  /** A display name, after parsing. */
+  displayName: 256,
+  /** AWS ARNs have at most 2048 characters. */
+  arn: 2048,
+  configurationSetName: 64,
+  endpoint: 2048,
+  /** SES message tag names and values. */
+  tagPart: 256,
+  templateSubject: 2000,
+  /** One template body: 1 MB of text, far more than any email client shows. */
+  templateContent: 1_000_000,
+  /** Reply-To addresses. */
+  replyToCount: 50,
+  timeoutText: 32,
+} as const;
+
+/** At most 100 characters of a value, for quoting in a message. */
+const quoted = (text: string) => (text.length > 100 ? `${text.slice(0, 100)}…` : text);
+
+/**
+ * A string of at most `max` characters: longer text stops here, before the checks after it. A
+ * value of another type gets a sentence naming the field.
+ */
+const capped = (
+  field: string,
+  max: number,
+  params: { required_error?: string; invalid_type_error?: string } = {}
+) =>
+  z
+    .string({ invalid_type_error: `${field} must be text (a JSON string).`, ...params })
+    .superRefine((text, context) => {
+      if (text.length > max) {
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: `${field} has ${text.length} characters; it may have at most ${max}.`,
+          fatal: true,
+        });
+      }
+    });
+
+/**
+ * Refuses, before `schema` parses anything, a value that `problem` finds too big (an array with
+ * too many items, a text too long for a union of forms).
+ */
+const sizedFirst = <Schema extends z.ZodTypeAny>(
+  problem: (value: unknown) => string | undefined,
+  schema: Schema
+) =>
+  z
+    .any()
+    .superRefine((value: unknown, context) => {
+      const message = problem(value);
+      if (message !== undefined) {
+        context.addIssue({ code: z.ZodIssueCode.custom, message, fatal: true });
+      }
+    })
+    .pipe(schema);
+
+const awsAccessKeyIdPattern = /^[A-Z\d]{16,128}$/;
+
+const awsHostSuffixes = ['.amazonaws.com', '.amazonaws.com.cn', '.api.aws'];
+
+/**
+ * True when the connector talks to AWS: no endpoint (SES's regional one), or an endpoint on an
+ * AWS domain. Local emulators (LocalStack, aws-ses-v2-local) and proxies are not AWS, and take
+ * any key ID, such as LocalStack's `test`.
+ */
+const isAwsEndpoint = (endpoint: unknown): boolean => {
+  if (endpoint === undefined) {
+    return true;
+  }
+  // An endpoint that failed its own check is not a string here: its issue says enough.
+  if (typeof endpoint !== 'string' || !URL.canParse(endpoint)) {
+    return false;
+  }
+  const host = new URL(endpoint).hostname.toLowerCase().replace(/\.$/, '');
+  return awsHostSuffixes.some((suffix) => host.endsWith(suffix) || host === suffix.slice(1));
+};
+
+/** Removes trailing slashes in one pass from the end (a `/\/+$/` replace is quadratic). */
+const withoutTrailingSlashes = (text: string): string => {
+  let end = text.length;
+  while (end > 0 && text.codePointAt(end - 1) === 0x2f) {
+    end -= 1;
+  }
+  return text.slice(0, end);
+};
+
 const optional = <Schema extends z.ZodTypeAny>(schema: Schema) =>
   z.preprocess(absentWhenEmpty, schema.optional());
 
 const regionGuard = z.preprocess(
   (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
-  z
-    .string({ required_error: 'Region is required: the code of the SES region, such as us-east-1.' })
-    .regex(
-      /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/,
-      'Region must be a region code such as us-east-1 or eu-west-2 (the code next to the region name in the SES console), not a region name or a URL.'
-    )
+  capped('region', configLimits.region, {
+    required_error: 'Region is required: the code of the SES region, such as us-east-1.',
+    invalid_type_error: 'Region must be text: the code of the SES region, such as us-east-1.',
+  }).pipe(
+    z
+      .string()
+      .regex(
+        /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/,
+        'Region must be a region code such as us-east-1 or eu-west-2 (the code next to the region name in the SES console), not a region name or a URL.'
+      )
+  )
 );
 
+const displayNameFits = (mailbox: Mailbox) =>
+  mailbox.name === undefined || mailbox.name.length <= configLimits.displayName;
+
 const mailboxGuard = (field: string) =>
-  trimmed.transform((text, context): Mailbox => {
-    const mailbox = parseMailbox(text);
+  capped(field, configLimits.mailbox).transform((text, context): Mailbox => {
+    const mailbox = parseMailbox(text.trim());
+    if (mailbox && !displayNameFits(mailbox)) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `${field}: the display name may have at most ${configLimits.displayName} characters.`,
+      });
+      return z.NEVER;
+    }
     if (!mailbox) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
@@ -45,8 +159,8 @@ const mailboxGuard = (field: string) =>
   });
 
 const bareAddressGuard = (field: string) =>
-  trimmed.transform((text, context): string => {
-    const mailbox = parseMailbox(text);
+  capped(field, configLimits.mailbox).transform((text, context): string => {
+    const mailbox = parseMailbox(text.trim());
     if (!mailbox) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
@@ -58,41 +172,74 @@ const bareAddressGuard = (field: string) =>
   });
 
 const identityArnGuard = (field: string) =>
-  trimmed.regex(
-    /^arn:aws[a-z-]*:ses:[a-z\d-]+:\d{12}:identity\/\S+$/,
-    `${field} must be an SES identity ARN such as arn:aws:ses:us-east-1:123456789012:identity/example.com (shown on the identity's page in the SES console).`
+  capped(field, configLimits.arn).pipe(
+    trimmed.regex(
+      /^arn:aws[a-z-]*:ses:[a-z\d-]+:\d{12}:identity\/\S+$/,
+      `${field} must be an SES identity ARN such as arn:aws:ses:us-east-1:123456789012:identity/example.com (shown on the identity's page in the SES console).`
+    )
   );
 
-const replyToGuard = z
-  .union([trimmed.transform(splitMailboxList), z.array(trimmed)], {
+const tooManyReplyTo = `replyTo may hold at most ${configLimits.replyToCount} addresses.`;
+
+const replyToTextLimit = configLimits.replyToCount * configLimits.mailbox;
+
+const replyToGuard = sizedFirst(
+  (value) =>
+    Array.isArray(value) && value.length > configLimits.replyToCount
+      ? tooManyReplyTo
+      : typeof value === 'string' && value.length > replyToTextLimit
+        ? `replyTo has ${value.length} characters; it may have at most ${replyToTextLimit}.`
+        : undefined,
+  z.union([trimmed.transform(splitMailboxList), z.array(z.string())], {
     errorMap: () => ({
       message: 'replyTo must be an email address, a comma-separated list of them, or an array of them.',
     }),
   })
-  .transform((items, context): Mailbox[] => {
-    const mailboxes: Mailbox[] = [];
-    for (const item of items) {
-      const mailbox = parseMailbox(item);
-      if (!mailbox) {
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          message: `replyTo contains "${item}", which is not an email address (use support@example.com or Support <support@example.com>).`,
-        });
-        return z.NEVER;
-      }
-      mailboxes.push(mailbox);
+).transform((items, context): Mailbox[] => {
+  if (items.length > configLimits.replyToCount) {
+    context.addIssue({ code: z.ZodIssueCode.custom, message: tooManyReplyTo });
+    return z.NEVER;
+  }
+  const mailboxes: Mailbox[] = [];
+  for (const written of items) {
+    const item = written.trim();
+    const mailbox = item.length <= configLimits.mailbox ? parseMailbox(item) : undefined;
+    if (mailbox && !displayNameFits(mailbox)) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `replyTo: a display name may have at most ${configLimits.displayName} characters.`,
+      });
+      return z.NEVER;
     }
-    return mailboxes;
-  });
+    if (!mailbox) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        message: `replyTo contains "${quoted(item)}", which is not an email address (use support@example.com or Support <support@example.com>).`,
+      });
+      return z.NEVER;
+    }
+    mailboxes.push(mailbox);
+  }
+  return mailboxes;
+});
 
-const tagPartPattern = /^[\w-]{1,256}$/;
+const tagPartPattern = /^[\w-]+$/;
+
+const isTagPart = (text: string) =>
+  text.length > 0 && text.length <= configLimits.tagPart && tagPartPattern.test(text);
 
 const tagsGuard = z
-  .record(z.string(), z.string(), {
-    errorMap: () => ({
-      message: 'tags must be a JSON object of tag names to values, such as {"app": "logto"}.',
+  .record(
+    z.string(),
+    z.string({
+      invalid_type_error: 'tags must be a JSON object of tag names to text values, such as {"app": "logto"}.',
     }),
-  })
+    {
+      errorMap: () => ({
+        message: 'tags must be a JSON object of tag names to values, such as {"app": "logto"}.',
+      }),
+    }
+  )
   .superRefine((tags, context) => {
     const entries = Object.entries(tags);
     if (entries.length > 49) {
@@ -102,11 +249,11 @@ const tagsGuard = z
       });
     }
     for (const [name, value] of entries) {
-      if (!tagPartPattern.test(name) || !tagPartPattern.test(value)) {
+      if (!isTagPart(name) || !isTagPart(value)) {
         context.addIssue({
           code: z.ZodIssueCode.custom,
           path: [name],
-          message: `Tag "${name}": SES tag names and values may use only letters, digits, "_" and "-", 1 to 256 characters.`,
+          message: `Tag "${quoted(name)}": SES tag names and values may use only letters, digits, "_" and "-", 1 to 256 characters.`,
         });
       }
       if (name === usageTypeTagName) {
@@ -119,7 +266,8 @@ const tagsGuard = z
     }
   });
 
-const endpointGuard = trimmed.transform((text, context): string => {
+const endpointGuard = capped('endpoint', configLimits.endpoint).transform((written, context): string => {
+  const text = written.trim();
   let url: URL | undefined;
   try {
     url = new URL(text);
@@ -142,13 +290,15 @@ const endpointGuard = trimmed.transform((text, context): string => {
     });
     return z.NEVER;
   }
-  return text.replace(/\/+$/, '');
+  return withoutTrailingSlashes(text);
 });
 
 const timeoutGuard = z.preprocess(
   (value) => {
     const present = absentWhenEmpty(value);
-    return typeof present === 'string' ? Number(present) : present;
+    return typeof present === 'string' && present.length <= configLimits.timeoutText
+      ? Number(present)
+      : present;
   },
   z
     .number({ invalid_type_error: 'timeoutMs must be a number of milliseconds, such as 10000.' })
@@ -165,87 +315,113 @@ const templateTypes = Object.values(TemplateType) as [UsageType, ...UsageType[]]
 
 /** One email template of the connector config, for one Logto usage type. */
 export const templateGuard = z
-  .object({
-    usageType: z.enum(templateTypes, {
-      errorMap: () => ({ message: `usageType must be one of ${templateTypes.join(', ')}.` }),
-    }),
-    subject: z.preprocess(absentWhenEmpty, z.string({ required_error: 'Every template needs a subject.' })),
-    content: z.preprocess(
-      absentWhenEmpty,
-      z.string({ required_error: 'Every template needs a content (the email body).' })
-    ),
-    contentType: z.preprocess(
-      absentWhenEmpty,
-      z
-        .enum(['text/html', 'text/plain'], {
-          errorMap: () => ({ message: 'contentType must be "text/html" or "text/plain".' }),
+  .object(
+    {
+      usageType: z.enum(templateTypes, {
+        errorMap: (_issue, { data }) => ({
+          message:
+            data === undefined
+              ? `Every template needs a usageType: one of ${templateTypes.join(', ')}.`
+              : `usageType must be one of ${templateTypes.join(', ')}.`,
+        }),
+      }),
+      subject: z.preprocess(
+        absentWhenEmpty,
+        capped('subject', configLimits.templateSubject, { required_error: 'Every template needs a subject.' })
+      ),
+      content: z.preprocess(
+        absentWhenEmpty,
+        capped('content', configLimits.templateContent, {
+          required_error: 'Every template needs a content (the email body).',
         })
-        .default('text/html')
-    ),
-  })
+      ),
+      contentType: z.preprocess(
+        absentWhenEmpty,
+        z
+          .enum(['text/html', 'text/plain'], {
+            errorMap: () => ({ message: 'contentType must be "text/html" or "text/plain".' }),
+          })
+          .default('text/html')
+      ),
+    },
+    { invalid_type_error: 'Each template must be a JSON object { usageType, subject, content }.' }
+  )
   .strict();
 
-const templatesGuard = z
-  .array(templateGuard, {
+const templatesGuard = sizedFirst(
+  (value) =>
+    Array.isArray(value) && value.length > templateTypes.length
+      ? `templates may hold at most ${templateTypes.length} templates, one per usage type.`
+      : undefined,
+  z.array(templateGuard, {
     required_error: `templates is required: a list of { usageType, subject, content } with at least a ${TemplateType.Generic} template.`,
     invalid_type_error: 'templates must be a JSON array of { usageType, subject, content }.',
   })
-  .superRefine((templates, context) => {
-    const seen = new Set<string>();
-    for (const [index, { usageType }] of templates.entries()) {
-      if (seen.has(usageType)) {
-        context.addIssue({
-          code: z.ZodIssueCode.custom,
-          path: [index, 'usageType'],
-          message: `usageType ${usageType} appears more than once in templates; keep one template per usage type.`,
-        });
-      }
-      seen.add(usageType);
-    }
-    if (!seen.has(TemplateType.Generic)) {
+).superRefine((templates, context) => {
+  const seen = new Set<string>();
+  for (const [index, { usageType }] of templates.entries()) {
+    if (seen.has(usageType)) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
-        message: `templates needs a ${TemplateType.Generic} template: every usage type without its own template falls back to it.`,
+        path: [index, 'usageType'],
+        message: `usageType ${usageType} appears more than once in templates; keep one template per usage type.`,
       });
     }
-  });
+    seen.add(usageType);
+  }
+  if (!seen.has(TemplateType.Generic)) {
+    context.addIssue({
+      code: z.ZodIssueCode.custom,
+      message: `templates needs a ${TemplateType.Generic} template: every usage type without its own template falls back to it.`,
+    });
+  }
+});
 
 /**
- * The connector's configuration, as stored by Logto. A strict superset of the official
- * `@logto/connector-aws-ses` config: the same field names, so an existing config can be pasted.
- * Empty strings count as absent. Parsing normalises it: addresses become {@link Mailbox}es, the
- * region is lower-cased, `timeoutMs` gets its default.
+ * The fields of the config and the guard of each, in the order of the Console form. Read it for
+ * the config's keys; parse with {@link configGuard}.
  */
-export const configGuard = z
-  .object({
-    accessKeyId: optional(
-      trimmed.regex(
-        /^[A-Z\d]{16,128}$/,
-        'accessKeyId must be an AWS access key ID: 16 or more capital letters and digits, such as AKIAIOSFODNN7EXAMPLE.'
-      )
-    ),
-    accessKeySecret: optional(trimmed),
-    region: regionGuard,
-    emailAddress: optional(mailboxGuard('emailAddress')),
-    emailAddressIdentityArn: optional(identityArnGuard('emailAddressIdentityArn')),
-    feedbackForwardingEmailAddress: optional(bareAddressGuard('feedbackForwardingEmailAddress')),
-    feedbackForwardingEmailAddressIdentityArn: optional(
-      identityArnGuard('feedbackForwardingEmailAddressIdentityArn')
-    ),
-    configurationSetName: optional(
+export const configShape = {
+  // Its AWS format is checked below, once the endpoint tells whether the key is for AWS.
+  accessKeyId: optional(capped('accessKeyId', configLimits.accessKeyId).pipe(trimmed)),
+  accessKeySecret: optional(capped('accessKeySecret', configLimits.accessKeySecret).pipe(trimmed)),
+  region: regionGuard,
+  emailAddress: optional(mailboxGuard('emailAddress')),
+  emailAddressIdentityArn: optional(identityArnGuard('emailAddressIdentityArn')),
+  feedbackForwardingEmailAddress: optional(bareAddressGuard('feedbackForwardingEmailAddress')),
+  feedbackForwardingEmailAddressIdentityArn: optional(
+    identityArnGuard('feedbackForwardingEmailAddressIdentityArn')
+  ),
+  configurationSetName: optional(
+    capped('configurationSetName', configLimits.configurationSetName).pipe(
       trimmed.regex(
         /^[\w-]{1,64}$/,
         'configurationSetName must be the name of an SES configuration set: letters, digits, "_" and "-", at most 64 characters.'
       )
-    ),
-    templates: templatesGuard,
-    replyTo: optional(replyToGuard),
-    endpoint: optional(endpointGuard),
-    timeoutMs: timeoutGuard,
-    tags: optional(tagsGuard),
+    )
+  ),
+  templates: templatesGuard,
+  replyTo: optional(replyToGuard),
+  endpoint: optional(endpointGuard),
+  timeoutMs: timeoutGuard,
+  tags: optional(tagsGuard),
+};
+
+const configObject = z
+  .object(configShape, {
+    invalid_type_error:
+      'The config must be a JSON object with region, emailAddress and templates, such as {"region": "us-east-1", "emailAddress": "noreply@example.com", "templates": [...]}.',
   })
   .strict()
-  .superRefine(({ accessKeyId, accessKeySecret }, context) => {
+  .superRefine(({ accessKeyId, accessKeySecret, endpoint }, context) => {
+    if (accessKeyId && isAwsEndpoint(endpoint) && !awsAccessKeyIdPattern.test(accessKeyId)) {
+      context.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ['accessKeyId'],
+        message:
+          'accessKeyId must be an AWS access key ID: 16 or more capital letters and digits, such as AKIAIOSFODNN7EXAMPLE.',
+      });
+    }
     if (accessKeyId && !accessKeySecret) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
@@ -263,6 +439,39 @@ export const configGuard = z
       });
     }
   });
+
+/**
+ * Logto's Console and Management API replace the message of every `invalid_type` issue with
+ * their own ("Expected string but received undefined") and keep the message of every other
+ * code. Type problems become `custom` issues with the same path and message, so operators read
+ * the field's sentence.
+ */
+const inWordsLogtoKeeps = (issue: z.ZodIssue): z.IssueData =>
+  issue.code === z.ZodIssueCode.invalid_type
+    ? { code: z.ZodIssueCode.custom, path: issue.path, message: issue.message }
+    : issue;
+
+/**
+ * The connector's configuration, as stored by Logto. A strict superset of the official
+ * `@logto/connector-aws-ses` config: the same field names, so an existing config can be pasted.
+ * Empty strings count as absent. Parsing normalises it: addresses become {@link Mailbox}es, the
+ * region is lower-cased, `timeoutMs` gets its default. Every issue carries a sentence Logto
+ * shows as written.
+ */
+export const configGuard: z.ZodType<
+  z.output<typeof configObject>,
+  z.ZodTypeDef,
+  z.input<typeof configObject>
+> = z.any().transform((config: unknown, context) => {
+  const result = configObject.safeParse(config);
+  if (result.success) {
+    return result.data;
+  }
+  for (const issue of result.error.issues) {
+    context.addIssue(inWordsLogtoKeeps(issue));
+  }
+  return z.NEVER;
+});
 
 /** One email template of the config, as an operator writes it. */
 export type EmailTemplate = {

@@ -19,6 +19,10 @@ const domainLabelPattern = /^[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?$/;
 // space, every other control character (below U+0020, DEL) goes.
 const lineBreaks = /[\t\n\r]+/g;
 const controlCharacters = /[\u0000-\u001F\u007F]/g;
+// RFC 5321 limits: a whole address, its local part, its domain.
+const maxAddress = 254;
+const maxLocalPart = 64;
+const maxDomain = 253;
 const encodedWordBytes = 45; // 45 bytes → 60 base64 characters → a 72-character encoded word (RFC 2047 allows 75)
 
 /** Turns line breaks into spaces and removes every other control character: safe in a mail header. */
@@ -36,9 +40,18 @@ export const normalizeAddress = (text: string): string | undefined => {
   }
   const localPart = text.slice(0, at);
   const written = text.slice(at + 1);
+  // Lengths first (RFC 5321), so no pattern or IDN conversion ever sees a huge value; a
+  // Unicode domain is never longer than its ASCII form.
+  if (localPart.length > maxLocalPart || written.length > maxDomain) {
+    return undefined;
+  }
   // Most domains are ASCII already: the IDN conversion is only needed for the others.
   const domain = /^[\x21-\x7E]*$/.test(written) ? written.toLowerCase() : domainToASCII(written);
-  if (!localPartPattern.test(localPart) || localPart.length > 64 || domain.length > 253) {
+  if (
+    !localPartPattern.test(localPart) ||
+    domain.length > maxDomain ||
+    localPart.length + 1 + domain.length > maxAddress
+  ) {
     return undefined;
   }
   const labels = domain.split('.');

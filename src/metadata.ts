@@ -1,6 +1,6 @@
 import { ConnectorConfigFormItemType, type ConnectorMetadata } from '@logto/connector-kit';
 
-import { defaultTimeoutMs } from './config.js';
+import { configShape, defaultTimeoutMs } from './config.js';
 import { defaultTemplates } from './default-templates.js';
 
 /**
@@ -12,6 +12,9 @@ export const connectorId = 'amazon-ses';
 const credentialsNote =
   'Leave both access key fields empty to use the AWS default credentials of the Logto host (environment variables, shared files, or an IAM role on ECS, EKS or EC2).';
 
+/** Whether the guard requires a field: the form says what the guard says, never its own rule. */
+const required = (key: keyof typeof configShape): boolean => !configShape[key].isOptional();
+
 /**
  * The Admin Console form, one item per config field, in the order an operator fills them in.
  * Keys are exactly the config guard's keys.
@@ -21,7 +24,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'region',
     label: 'Region',
     type: ConnectorConfigFormItemType.Text,
-    required: true,
+    required: required('region'),
     placeholder: 'us-east-1',
     description:
       'The SES region code where your sender identity is verified. The SES console shows it in the region menu, next to the region name (US East (N. Virginia) = us-east-1).',
@@ -30,16 +33,16 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'emailAddress',
     label: 'Sender (From)',
     type: ConnectorConfigFormItemType.Text,
-    required: true,
+    required: required('emailAddress'),
     placeholder: 'Logto <noreply@example.com>',
     description:
-      'An address of a verified SES identity in that region (the address itself, or any address at a verified domain), optionally with a display name.',
+      'An address of a verified SES identity in that region (the address itself, or any address at a verified domain), optionally with a display name. Needed unless every Logto email template gives its own sender (sendFrom): a send without either fails with a clear message.',
   },
   {
     key: 'accessKeyId',
     label: 'Access key ID',
     type: ConnectorConfigFormItemType.Text,
-    required: false,
+    required: required('accessKeyId'),
     placeholder: 'AKIAIOSFODNN7EXAMPLE',
     description: `From IAM > Users > your user > Security credentials > Create access key. ${credentialsNote}`,
   },
@@ -47,7 +50,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'accessKeySecret',
     label: 'Secret access key',
     type: ConnectorConfigFormItemType.Text,
-    required: false,
+    required: required('accessKeySecret'),
     isConfidential: true,
     placeholder: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
     description: 'Shown once, when the access key is created. Required when an access key ID is set.',
@@ -56,7 +59,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'replyTo',
     label: 'Reply-To',
     type: ConnectorConfigFormItemType.Text,
-    required: false,
+    required: required('replyTo'),
     placeholder: 'Support <support@example.com>, help@example.com',
     description:
       'Where replies go, if not to the sender: one address or a comma-separated list. A Logto email template with its own reply-to overrides it.',
@@ -65,7 +68,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'templates',
     label: 'Templates',
     type: ConnectorConfigFormItemType.Json,
-    required: true,
+    required: required('templates'),
     defaultValue: defaultTemplates,
     description:
       'One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: {{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}… Logto\'s per-language email templates take precedence.',
@@ -74,7 +77,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'configurationSetName',
     label: 'Configuration set',
     type: ConnectorConfigFormItemType.Text,
-    required: false,
+    required: required('configurationSetName'),
     placeholder: 'logto-auth',
     description:
       'An SES configuration set for event publishing, dedicated IPs or suppression rules (SES console > Configuration sets). Every message is tagged logto-usage-type = the Logto flow.',
@@ -83,7 +86,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'emailAddressIdentityArn',
     label: 'Sender identity ARN',
     type: ConnectorConfigFormItemType.Text,
-    required: false,
+    required: required('emailAddressIdentityArn'),
     placeholder: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
     description:
       "Only for sending authorization (an identity another AWS account owns): the ARN from the identity's page in the SES console.",
@@ -92,7 +95,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'feedbackForwardingEmailAddress',
     label: 'Feedback forwarding address',
     type: ConnectorConfigFormItemType.Text,
-    required: false,
+    required: required('feedbackForwardingEmailAddress'),
     placeholder: 'bounces@example.com',
     description: 'Where SES forwards bounce and complaint notifications, if not to the sender.',
   },
@@ -100,7 +103,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'feedbackForwardingEmailAddressIdentityArn',
     label: 'Feedback forwarding identity ARN',
     type: ConnectorConfigFormItemType.Text,
-    required: false,
+    required: required('feedbackForwardingEmailAddressIdentityArn'),
     placeholder: 'arn:aws:ses:us-east-1:123456789012:identity/example.com',
     description:
       'Only for sending authorization: the ARN of the identity of the feedback forwarding address.',
@@ -109,7 +112,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'tags',
     label: 'Message tags',
     type: ConnectorConfigFormItemType.Json,
-    required: false,
+    required: required('tags'),
     defaultValue: {},
     description:
       'Extra SES message tags for every email, as a JSON object such as {"app": "logto"}: letters, digits, "_" and "-" only. Useful with a configuration set\'s event destinations.',
@@ -118,7 +121,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'endpoint',
     label: 'Endpoint URL',
     type: ConnectorConfigFormItemType.Text,
-    required: false,
+    required: required('endpoint'),
     placeholder: 'https://vpce-0123456789abcdef-abcdefgh.email.us-east-1.vpce.amazonaws.com',
     description:
       'Leave empty for the regional SES endpoint. Set it for a VPC interface endpoint, a proxy, or a local SES emulator (http://127.0.0.1:8005).',
@@ -127,7 +130,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     key: 'timeoutMs',
     label: 'Timeout (ms)',
     type: ConnectorConfigFormItemType.Number,
-    required: false,
+    required: required('timeoutMs'),
     defaultValue: defaultTimeoutMs,
     placeholder: String(defaultTimeoutMs),
     description:
@@ -156,6 +159,6 @@ export const metadata: ConnectorMetadata = {
   },
   logo: './logo.svg',
   logoDark: './logo-dark.svg',
-  readme: './README.md',
+  readme: './docs/console-guide.md',
   formItems,
 };

@@ -1,7 +1,10 @@
+import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import escapeHtml from 'escape-html';
 import { type HtmlToTextOptions, convert } from 'html-to-text';
+import { Parser } from 'htmlparser2';
 import { LRUCache } from 'lru-cache';
 
+import { type HtmlContext, htmlContextsOf } from './html-context.js';
 import { stripControlCharacters } from './mailbox.js';
 
 /** A `{{ path }}` placeholder as written in a template. */
@@ -9,8 +12,20 @@ type Placeholder = {
   written: string;
   root: string;
   path: readonly string[];
-  /** True inside an HTML tag outside quotes (`<td width={{x}}>`), where a space starts a new attribute. */
-  inBareTag?: boolean;
+  /** In an HTML template: where the placeholder sits, which decides its escaping. */
+  context?: HtmlContext;
+  /** The whole value of an unquoted attribute (`<td width={{x}}>`). */
+  wholeUnquotedValue?: boolean;
+  /** In a URL attribute (`href`, `src`…): the attribute's whole value, checked once per send. */
+  url?: UrlAttributeValue;
+};
+
+/** A URL attribute's value as literal text (character references decoded) and placeholders. */
+type UrlAttributeValue = {
+  name: string;
+  parts: CompiledText;
+  /** The attribute's first placeholder, where the check runs: once per send. */
+  first?: Placeholder;
 };
 
 /** A template split once into literal text and placeholders, so each send only joins strings. */
@@ -38,62 +53,142 @@ const placeholderPattern = /{{\s*([\w.]+)\s*}}/g;
 
 const compiledCacheSize = 256;
 
-type HtmlState = 'text' | 'tag' | 'double-quoted' | 'single-quoted' | 'comment';
+/** Attributes whose value is a URL a client may follow or load. */
+const urlAttributes = new Set([
+  'action',
+  'background',
+  'cite',
+  'classid',
+  'codebase',
+  'data',
+  'dynsrc',
+  'formaction',
+  'href',
+  'icon',
+  'longdesc',
+  'lowsrc',
+  'manifest',
+  'ping',
+  'poster',
+  'profile',
+  'src',
+  'srcset',
+  'usemap',
+  'xlink:href',
+]);
 
-/**
- * Where HTML markup puts each offset: in text, in a tag outside quotes, in a quoted attribute
- * value, or in a comment. Enough to tell which placeholders sit in a bare tag context.
- */
-const htmlStatesAt = (html: string, offsets: readonly number[]): HtmlState[] => {
-  const states: HtmlState[] = [];
-  let state: HtmlState = 'text';
-  let next = 0;
-  for (let index = 0; index <= html.length && next < offsets.length; index += 1) {
-    while (offsets[next] === index) {
-      states.push(state);
-      next += 1;
-    }
-    const character = html[index];
-    if (state === 'text' && character === '<') {
-      if (html.startsWith('<!--', index)) {
-        state = 'comment';
-        index += 3;
-      } else if (/[a-z/]/i.test(html[index + 1] ?? '')) {
-        state = 'tag';
-      }
-    } else if (state === 'comment' && html.startsWith('-->', index)) {
-      state = 'text';
-      index += 2;
-    } else if (state === 'tag') {
-      state =
-        character === '"'
-          ? 'double-quoted'
-          : character === "'"
-            ? 'single-quoted'
-            : character === '>'
-              ? 'text'
-              : 'tag';
-    } else if (
-      (state === 'double-quoted' && character === '"') ||
-      (state === 'single-quoted' && character === "'")
-    ) {
-      state = 'tag';
-    }
+/** Event handlers hold script; `srcdoc` holds a whole HTML document. */
+const refine = (context: HtmlContext): HtmlContext => {
+  if (context.kind !== 'attribute') {
+    return context;
   }
-  return states;
+  const { name } = context.attribute;
+  if (name.startsWith('on') || name === 'srcdoc') {
+    return {
+      kind: 'refused',
+      where: `in the ${name} attribute, which holds ${name === 'srcdoc' ? 'HTML' : 'script'}`,
+    };
+  }
+  return context;
+};
+
+/** Literal attribute text as a client reads it: character references decoded. */
+const decodedAttributeText = (text: string): string => {
+  if (!text.includes('&')) {
+    return text;
+  }
+  let decoded = text;
+  const parser = new Parser({ onattribute: (_name, value) => (decoded = value) }, { decodeEntities: true });
+  parser.end(`<a v="${text.replaceAll('"', '&quot;')}">`);
+  return decoded;
 };
 
 /**
- * Splits a template into literal text and placeholders. With `html`, placeholders inside a tag
- * but outside quotes are marked, so their values get the strictest escaping.
+ * Gives every placeholder in a URL attribute the attribute's whole value (decoded literal text
+ * and placeholders), so a send can check the URL its values make. The placeholders of one
+ * attribute are consecutive: one pass.
+ */
+const attachUrlChecks = (
+  template: string,
+  segments: ReadonlyArray<string | Placeholder>,
+  matches: readonly RegExpExecArray[]
+) => {
+  const placeholders = segments.filter((segment): segment is Placeholder => typeof segment !== 'string');
+  let index = 0;
+  while (index < placeholders.length) {
+    const context = placeholders[index]?.context;
+    if (context?.kind !== 'attribute' || !urlAttributes.has(context.attribute.name)) {
+      index += 1;
+      continue;
+    }
+    const { attribute } = context;
+    const parts: Array<string | Placeholder> = [];
+    const url: UrlAttributeValue = { name: attribute.name, parts };
+    let last = attribute.start;
+    for (; index < placeholders.length; index += 1) {
+      const placeholder = placeholders[index];
+      const match = matches[index];
+      const inner = placeholder?.context;
+      if (!placeholder || !match || inner?.kind !== 'attribute' || inner.attribute !== attribute) {
+        break;
+      }
+      parts.push(decodedAttributeText(template.slice(last, match.index)));
+      parts.push(placeholder);
+      placeholder.url = url;
+      url.first ??= placeholder;
+      last = match.index + match[0].length;
+    }
+    parts.push(decodedAttributeText(template.slice(last, attribute.end)));
+  }
+};
+
+const allowedSchemes = new Set(['http', 'https', 'mailto']);
+
+/** The scheme a client reads in a URL: tabs and line breaks removed, leading spaces and controls ignored. */
+const schemeOf = (url: string): string | undefined =>
+  /^([a-z][a-z\d+.-]*):/i
+    .exec(url.replaceAll(/[\t\n\r]/g, '').replace(/^[\u0000-\u0020]+/, ''))?.[1]
+    ?.toLowerCase();
+
+/**
+ * Refuses a URL attribute whose value, once the payload's values are in, is not an http(s),
+ * mailto or relative URL (a `javascript:` or `data:` link made by a value).
+ */
+const checkUrl = (url: UrlAttributeValue, placeholder: Placeholder, payload: Record<string, unknown>) => {
+  const value = fillPlaceholders(url.parts, payload);
+  const candidates =
+    url.name === 'srcset'
+      ? value.split(',').map((candidate) => candidate.trim().split(/\s/, 1).join(''))
+      : [value];
+  for (const candidate of candidates) {
+    const scheme = candidate.includes(':') ? schemeOf(candidate) : undefined;
+    if (scheme !== undefined && !allowedSchemes.has(scheme)) {
+      throw new ConnectorError(ConnectorErrorCodes.General, {
+        errorDescription: `The value for ${placeholder.written} makes the ${url.name} attribute a "${scheme.slice(0, 32)}:" URL; links and images made from payload values may only use http, https, mailto or a relative URL.`,
+      });
+    }
+  }
+};
+
+/** The HTML encoder: each value escaped for its context; a URL attribute checked at its first placeholder. */
+const encodeForHtml = (value: string, placeholder: Placeholder, payload: Record<string, unknown>): string => {
+  if (placeholder.url?.first === placeholder) {
+    checkUrl(placeholder.url, placeholder, payload);
+  }
+  return escapeForHtml(value, placeholder);
+};
+
+/**
+ * Splits a template into literal text and placeholders. With `html`, each placeholder gets its
+ * context in the markup, which decides how its value is escaped.
  */
 export const compileTemplateText = (template: string, { html = false } = {}): CompiledText => {
   const segments: Array<string | Placeholder> = [];
   const matches = [...template.matchAll(placeholderPattern)];
-  const states = html
-    ? htmlStatesAt(
+  const contexts = html
+    ? htmlContextsOf(
         template,
-        matches.map((match) => match.index)
+        matches.map((match) => ({ start: match.index, end: match.index + match[0].length }))
       )
     : [];
   let last = 0;
@@ -103,16 +198,28 @@ export const compileTemplateText = (template: string, { html = false } = {}): Co
       segments.push(template.slice(last, match.index));
     }
     const path = key.split('.');
+    const context = contexts[position];
+    // An empty value that is a whole unquoted attribute value is written as "": otherwise the
+    // next attribute would become the value (`<td width= class=x>`).
+    const wholeUnquotedValue =
+      context?.kind === 'attribute' &&
+      !context.quoted &&
+      context.attribute.start === match.index &&
+      context.attribute.end === match.index + written.length;
     segments.push({
       written,
       root: path[0] ?? '',
       path,
-      ...(states[position] === 'tag' && { inBareTag: true }),
+      ...(context && { context: refine(context) }),
+      ...(wholeUnquotedValue && { wholeUnquotedValue }),
     });
     last = match.index + written.length;
   }
   if (last < template.length) {
     segments.push(template.slice(last));
+  }
+  if (html) {
+    attachUrlChecks(template, segments, matches);
   }
   return segments;
 };
@@ -130,39 +237,132 @@ const lookUp = (payload: Record<string, unknown>, path: readonly string[]): unkn
 
 const asIs = (text: string): string => text;
 
+/** The value of a placeholder that could not be read: a sentence for the Console. */
+const unreadableValue = (placeholder: Placeholder, cause: unknown): ConnectorError => {
+  const error = new ConnectorError(ConnectorErrorCodes.General, {
+    errorDescription: `The message payload's value for ${placeholder.written} could not be read or turned into text (a getter or its toString failed). Logto sends plain values; check the code that called sendMessage.`,
+  });
+  error.cause = cause;
+  return error;
+};
+
+const hasNoConversion = (value: object): boolean =>
+  !(Symbol.toPrimitive in value) && !('toString' in value) && !('valueOf' in value);
+
 /**
- * HTML escaping for one placeholder: `&<>"'` in text and quoted attributes; in a bare tag
- * context every character but letters and digits becomes a character reference, so a space or
- * `=` in a value cannot start a new attribute.
+ * Logto's own stringification (`String(value)`, objects included), so templates behave as in
+ * other connectors. An object without a prototype reads as any other plain object does,
+ * `[object Object]`; a value whose conversion throws is a ConnectorError naming the placeholder.
  */
-export const escapeForHtml = (value: string, placeholder: { inBareTag?: boolean }): string =>
-  placeholder.inBareTag
-    ? value.replaceAll(
-        /[^\p{L}\p{N}]/gu,
-        (character) => `&#x${(character.codePointAt(0) ?? 0).toString(16)};`
-      )
-    : escapeHtml(value);
+const textOf = (value: unknown, placeholder: Placeholder): string => {
+  if (typeof value === 'string') {
+    return value;
+  }
+  try {
+    if (typeof value === 'object' && value !== null && hasNoConversion(value)) {
+      return '[object Object]';
+    }
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    return String(value ?? '');
+  } catch (error: unknown) {
+    throw unreadableValue(placeholder, error);
+  }
+};
+
+/** {@link lookUp}, with a throwing getter or proxy turned into a ConnectorError. */
+const valueAt = (payload: Record<string, unknown>, placeholder: Placeholder): unknown => {
+  try {
+    return lookUp(payload, placeholder.path);
+  } catch (error: unknown) {
+    throw unreadableValue(placeholder, error);
+  }
+};
+
+/** Every character but letters and digits as a character reference: safe in any HTML context. */
+const strictHtml = (value: string): string =>
+  value.replaceAll(/[^\p{L}\p{N}]/gu, (character) => `&#x${(character.codePointAt(0) ?? 0).toString(16)};`);
+
+/**
+ * CSS escapes (`\3b `) for every character that could end a value, a declaration, a rule, a
+ * comment or the `<style>` element: letters, digits and `# . % + , -` and spaces stay.
+ */
+const cssEscaped = (value: string): string =>
+  value.replaceAll(
+    /[^\p{L}\p{N}#.%+, -]/gu,
+    (character) => `\\${(character.codePointAt(0) ?? 0).toString(16)} `
+  );
+
+const refusedPlaceholder = (placeholder: Placeholder, where: string): ConnectorError =>
+  new ConnectorError(ConnectorErrorCodes.General, {
+    errorDescription: `The email template puts ${placeholder.written} ${where}, where no value can be inserted safely: move it into text or an ordinary attribute value.`,
+  });
+
+/**
+ * Escaping for one placeholder of an HTML template, by its context: the usual five entities in
+ * text and quoted attribute values; every character but letters and digits as a character
+ * reference in an unquoted attribute value and in raw text; CSS escapes in `<style>` and
+ * `style` attributes. A placeholder inside a script, an event handler, `srcdoc`, or where a tag
+ * or attribute name goes is refused with a ConnectorError.
+ */
+export const escapeForHtml = (
+  value: string,
+  placeholder: { context?: HtmlContext; written?: string; wholeUnquotedValue?: boolean }
+): string => {
+  const context = placeholder.context ?? { kind: 'text' };
+  switch (context.kind) {
+    case 'text': {
+      return escapeHtml(value);
+    }
+    case 'raw': {
+      return strictHtml(value);
+    }
+    case 'css': {
+      return cssEscaped(value);
+    }
+    case 'attribute': {
+      const text = context.attribute.name === 'style' ? cssEscaped(value) : value;
+      if (context.quoted) {
+        return escapeHtml(text);
+      }
+      return text === '' && placeholder.wholeUnquotedValue ? '""' : strictHtml(text);
+    }
+    case 'refused': {
+      throw refusedPlaceholder(
+        { written: placeholder.written ?? '{{…}}', root: '', path: [] },
+        context.where
+      );
+    }
+  }
+};
+
+const hasRoot = (payload: Record<string, unknown>, placeholder: Placeholder): boolean => {
+  try {
+    return Object.hasOwn(payload, placeholder.root);
+  } catch (error: unknown) {
+    throw unreadableValue(placeholder, error);
+  }
+};
 
 /**
  * Fills the placeholders of a compiled template with Logto's semantics: a placeholder whose root
  * key is not in the payload stays as written; a missing nested value becomes `''`. Only the
  * payload's own properties count (`{{constructor}}` stays as written). Each inserted value goes
  * through `encode` (HTML escaping for HTML bodies).
+ *
+ * @throws the host's `ConnectorError(General)` when a value cannot be read or turned into text
+ *   (a throwing getter, proxy or `toString`).
  */
 export const fillPlaceholders = (
   compiled: CompiledText,
   payload: Record<string, unknown>,
-  encode: (value: string, placeholder: Placeholder) => string = asIs
+  encode: (value: string, placeholder: Placeholder, payload: Record<string, unknown>) => string = asIs
 ): string => {
   let result = '';
   for (const segment of compiled) {
     if (typeof segment === 'string') {
       result += segment;
-    } else if (Object.hasOwn(payload, segment.root)) {
-      const value = lookUp(payload, segment.path);
-      // Logto's own stringification, objects included, so templates behave as in other connectors.
-      // eslint-disable-next-line @typescript-eslint/no-base-to-string
-      result += encode(String(value ?? ''), segment);
+    } else if (hasRoot(payload, segment)) {
+      result += encode(textOf(valueAt(payload, segment), segment), segment, payload);
     } else {
       result += segment.written;
     }
@@ -224,7 +424,7 @@ export const renderContent = (
   }
   return {
     subject,
-    html: fillPlaceholders(compiledHtml.memo(template.content), payload, escapeForHtml),
+    html: fillPlaceholders(compiledHtml.memo(template.content), payload, encodeForHtml),
     text: fillPlaceholders(compiledAlternatives.memo(template.content), payload),
   };
 };

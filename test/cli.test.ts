@@ -1,53 +1,23 @@
 /**
- * The `connector-aws-ses send-test` command: in process (src/cli.ts), and as shipped (the built
- * lib/cli.js, spawned the way npx runs it) against the local SES emulator, the fake SES, a closed
- * port and broken config files.
+ * The `connector-aws-ses send-test` command in process (src/cli.ts), against the local SES
+ * emulator, the fake SES, a closed port and broken config files. The built lib/cli.js, spawned
+ * as npx runs it, is tested in test/package/cli.test.ts.
  */
-import { execFile } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type CliOutput, describeFailure, runCli, testCode, usage } from '../src/cli.js';
-import { accessKeyId, secret } from './fixtures.js';
+import { secret } from './fixtures.js';
+import { cliConfigAt as configFor, useConfigFolder } from './support/cli-configs.js';
+import { type Emulator, startEmulator } from './support/emulator.js';
 import { type FakeSes, respond, startFakeSes } from './support/fake-ses.js';
-import { type Emulator, startEmulator } from './wire/emulator.js';
-
-const root = fileURLToPath(new URL('..', import.meta.url));
-const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
-  bin?: Record<string, string>;
-};
-const builtCli = join(root, 'lib', 'cli.js');
+import { freePort } from './support/free-port.js';
 
 let emulator: Emulator;
 let fake: FakeSes;
-let folder: string;
 let closedPort: number;
-
-const configFor = (endpoint: string) => ({
-  region: 'eu-west-1',
-  emailAddress: 'Logto <noreply@example.com>',
-  accessKeyId,
-  accessKeySecret: secret,
-  endpoint,
-  timeoutMs: 3000,
-  templates: [
-    { usageType: 'Generic', subject: 'Generic code {{code}}', content: '<p>Your code is {{code}}</p>' },
-    { usageType: 'SignIn', subject: 'Sign-in code {{code}}', content: '<p>Sign in with {{code}}</p>' },
-  ],
-});
-
-const writeConfig = async (name: string, content: unknown): Promise<string> => {
-  const path = join(folder, name);
-  await writeFile(path, typeof content === 'string' ? content : JSON.stringify(content));
-  return path;
-};
+const configs = useConfigFolder();
+const writeConfig = configs.write;
 
 const capture = (): CliOutput & { stdout: string[]; stderr: string[] } => {
   const stdout: string[] = [];
@@ -55,21 +25,10 @@ const capture = (): CliOutput & { stdout: string[]; stderr: string[] } => {
   return { stdout, stderr, out: (line) => stdout.push(line), err: (line) => stderr.push(line) };
 };
 
-const freePortThenClosed = async (): Promise<number> =>
-  new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-
 beforeAll(async () => {
   emulator = await startEmulator();
   fake = await startFakeSes();
-  folder = await mkdtemp(join(tmpdir(), 'cli-test-'));
-  closedPort = await freePortThenClosed();
+  closedPort = await freePort();
 });
 
 beforeEach(async () => {
@@ -81,7 +40,6 @@ beforeEach(async () => {
 afterAll(async () => {
   await emulator.close();
   await fake.close();
-  await rm(folder, { recursive: true, force: true });
 });
 
 describe('send-test, in process', () => {
@@ -176,9 +134,9 @@ describe('send-test, in process', () => {
   it('names a missing config file and a file that is not JSON', async () => {
     const missing = capture();
     expect(
-      await runCli(['send-test', '--config', join(folder, 'nope.json'), '--to', 'a@example.com'], missing)
+      await runCli(['send-test', '--config', configs.pathOf('nope.json'), '--to', 'a@example.com'], missing)
     ).toBe(1);
-    expect(missing.stderr).toEqual([`Cannot read the config file ${join(folder, 'nope.json')} (ENOENT).`]);
+    expect(missing.stderr).toEqual([`Cannot read the config file ${configs.pathOf('nope.json')} (ENOENT).`]);
 
     const notJson = capture();
     const path = await writeConfig('broken.json', '{ "region": ');
@@ -237,82 +195,5 @@ describe('failure sentences', () => {
     expect(describeFailure(new ConnectorError(ConnectorErrorCodes.InvalidConfig))).toEqual([
       'The config is invalid:',
     ]);
-  });
-});
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-const runBuilt = async (args: string[]): Promise<Run> =>
-  new Promise((resolve) => {
-    // The bin file itself, as npx runs it: through its #! line.
-    execFile(builtCli, args, { timeout: 20_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
-    });
-  });
-
-describe('the shipped command (lib/cli.js)', () => {
-  beforeAll(() => {
-    if (!existsSync(builtCli)) {
-      throw new Error('lib/cli.js is missing: run `npm run build` before these tests.');
-    }
-  });
-
-  it('is the package\'s "connector-aws-ses" bin, executable, with a node #! line', () => {
-    expect(manifest.bin?.['connector-aws-ses']).toMatch(/^(?:\.\/)?lib\/cli\.js$/);
-    expect(readFileSync(builtCli, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
-    expect(() => {
-      accessSync(builtCli, constants.X_OK);
-    }).not.toThrow();
-  });
-
-  it('imports the connector from ./index.js instead of bundling it again', () => {
-    const source = readFileSync(builtCli, 'utf8');
-    expect(source).toMatch(/from ["']\.\/index\.js["']/);
-    expect(source.length).toBeLessThan(20_000);
-  });
-
-  it('sends through the local SES emulator: MessageId on stdout, exit 0', async () => {
-    const config = await writeConfig('ok.json', configFor(emulator.endpoint));
-
-    const run = await runBuilt([
-      'send-test',
-      '--config',
-      config,
-      '--to',
-      'ops@example.com',
-      '--type',
-      'SignIn',
-    ]);
-
-    const emails = await emulator.emails();
-    expect(emails).toHaveLength(1);
-    expect(run).toEqual({
-      code: 0,
-      stdout: `Sent: MessageId ${emails[0]?.messageId ?? '?'} (SignIn email to ops@example.com, SES region eu-west-1).\n`,
-      stderr: '',
-    });
-    expect(emails[0]?.subject).toBe(`Sign-in code ${testCode}`);
-  });
-
-  it('exits 1 with the refused-connection sentence on stderr for a closed port', async () => {
-    const config = await writeConfig('closed.json', configFor(`http://127.0.0.1:${closedPort}`));
-
-    const run = await runBuilt(['send-test', '--config', config, '--to', 'ops@example.com']);
-
-    expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toContain(`Failed (general): The connection to 127.0.0.1:${closedPort} was refused`);
-    expect(run.stderr).not.toContain(secret);
-  });
-
-  it('exits 1 and lists the problems of a bad config', async () => {
-    const config = await writeConfig('bad.json', { ...configFor(emulator.endpoint), region: 'Frankfurt' });
-
-    const run = await runBuilt(['send-test', '--config', config, '--to', 'ops@example.com']);
-
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^The config is invalid:\n {2}- region: Region must be a region code/);
-    expect(run.stderr).not.toContain(secret);
-    expect(await emulator.emails()).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 
+import { configShape } from '../src/config.js';
 import { configGuard, formItems, parseConfig } from '../src/index.js';
 import { accessKeyId, fullConfig, minimalConfig, officialConfigs, rejectionOf, secret } from './fixtures.js';
 
@@ -13,11 +14,7 @@ const problemsOf = (config: unknown): string[] => {
     : result.error.issues.map(({ path, message }) => `${path.join('.')}: ${message}`);
 };
 
-const configKeysOf = (): string[] => {
-  // The guard is an object wrapped in a refinement: read the object's shape.
-  const inner = configGuard._def.schema;
-  return Object.keys(inner.shape).sort();
-};
+const configKeysOf = (): string[] => Object.keys(configShape).sort();
 
 describe('the config guard accepts what the official connector accepts', () => {
   it.each(Object.entries(officialConfigs))('parses %s unchanged', (_name, config) => {
@@ -96,6 +93,98 @@ describe('the config guard normalises what it parses', () => {
       'http://127.0.0.1:8005'
     );
   });
+
+  it('drops every trailing slash from the endpoint, and only those', () => {
+    expect(
+      parseConfig({ ...minimalConfig, endpoint: `http://127.0.0.1:8005/ses//v2${'/'.repeat(2000)}` }).endpoint
+    ).toBe('http://127.0.0.1:8005/ses//v2');
+  });
+});
+
+describe('the config guard caps the length of every text field', () => {
+  const long = (length: number, unit = 'a') => unit.repeat(length);
+  const template = (change: Record<string, string>) => [
+    { usageType: 'Generic', subject: 's', content: 'c', ...change },
+  ];
+
+  it.each([
+    ['accessKeyId', { accessKeyId: long(129, 'A'), accessKeySecret: secret }, 'accessKeyId', 128],
+    ['accessKeySecret', { accessKeyId, accessKeySecret: long(1025) }, 'accessKeySecret', 1024],
+    ['region', { region: long(65) }, 'region', 64],
+    ['emailAddress', { emailAddress: `${long(510)}@x.co` }, 'emailAddress', 512],
+    ['emailAddressIdentityArn', { emailAddressIdentityArn: long(2049) }, 'emailAddressIdentityArn', 2048],
+    [
+      'feedbackForwardingEmailAddress',
+      { feedbackForwardingEmailAddress: long(513) },
+      'feedbackForwardingEmailAddress',
+      512,
+    ],
+    [
+      'feedbackForwardingEmailAddressIdentityArn',
+      { feedbackForwardingEmailAddressIdentityArn: long(2049) },
+      'feedbackForwardingEmailAddressIdentityArn',
+      2048,
+    ],
+    ['configurationSetName', { configurationSetName: long(65) }, 'configurationSetName', 64],
+    ['endpoint', { endpoint: `http://a/${long(2048, '/')}` }, 'endpoint', 2048],
+    ['replyTo', { replyTo: long(25_601) }, 'replyTo', 25_600],
+    ['a template subject', { templates: template({ subject: long(2001) }) }, 'subject', 2000],
+    ['a template content', { templates: template({ content: long(1_000_001) }) }, 'content', 1_000_000],
+  ])('refuses an over-long %s, naming the limit', (_name, change, field, max) => {
+    const problems = problemsOf({ ...minimalConfig, ...change });
+    expect(problems).toEqual([expect.stringContaining(`${field} has `)]);
+    expect(problems[0]).toContain(`; it may have at most ${max}.`);
+  });
+
+  it('accepts each field at its limit', () => {
+    expect(
+      problemsOf({
+        ...minimalConfig,
+        accessKeyId: long(128, 'A'),
+        accessKeySecret: long(1024),
+        configurationSetName: long(64),
+        endpoint: `http://a/${long(2039)}`,
+        templates: template({ subject: long(2000), content: long(1_000_000) }),
+        tags: { [long(256)]: long(256) },
+      })
+    ).toEqual([]);
+  });
+
+  it('refuses a display name over 256 characters, in the sender and in replyTo', () => {
+    expect(problemsOf({ ...minimalConfig, emailAddress: `${long(257)} <a@example.com>` })).toEqual([
+      'emailAddress: emailAddress: the display name may have at most 256 characters.',
+    ]);
+    expect(problemsOf({ ...minimalConfig, replyTo: [`${long(257)} <a@example.com>`] })).toEqual([
+      'replyTo: replyTo: a display name may have at most 256 characters.',
+    ]);
+  });
+
+  it('refuses more than 50 Reply-To addresses, as a list or an array', () => {
+    const addresses = Array.from({ length: 51 }, (_, index) => `r${index}@example.com`);
+    for (const replyTo of [addresses, addresses.join(', ')]) {
+      expect(problemsOf({ ...minimalConfig, replyTo })).toEqual([
+        'replyTo: replyTo may hold at most 50 addresses.',
+      ]);
+    }
+  });
+
+  it('refuses more templates than usage types before reading them', () => {
+    const templates = Array.from({ length: 100_000 }, () => ({ usageType: 'Generic' }));
+    expect(problemsOf({ ...minimalConfig, templates })).toEqual([
+      'templates: templates may hold at most 9 templates, one per usage type.',
+    ]);
+  });
+
+  it('refuses a tag name or value over 256 characters, quoting only its start', () => {
+    const [problem] = problemsOf({ ...minimalConfig, tags: { [long(257)]: 'v' } });
+    expect(problem).toMatch(/^tags\.a+: Tag "a{100}…": SES tag names and values may use only/);
+  });
+
+  it('does not read a huge timeoutMs text as a number', () => {
+    expect(problemsOf({ ...minimalConfig, timeoutMs: long(100_000, '9') })).toEqual([
+      'timeoutMs: timeoutMs must be a number of milliseconds, such as 10000.',
+    ]);
+  });
 });
 
 describe('credentials', () => {
@@ -125,6 +214,39 @@ describe('credentials', () => {
     expect(problemsOf({ ...minimalConfig, accessKeyId: secret, accessKeySecret: secret })).toEqual([
       expect.stringMatching(/^accessKeyId: accessKeyId must be an AWS access key ID/),
     ]);
+  });
+
+  it.each([
+    ['no endpoint (the regional SES endpoint)', undefined],
+    ['a regional endpoint', 'https://email.eu-west-1.amazonaws.com'],
+    ['a VPC endpoint', 'https://vpce-0123-abcd.email.us-east-1.vpce.amazonaws.com/'],
+    ['a China endpoint', 'https://email.cn-north-1.amazonaws.com.cn'],
+    ['a dual-stack endpoint', 'https://email.us-east-1.api.aws'],
+    ['an upper-case AWS host', 'https://EMAIL.US-EAST-1.AMAZONAWS.COM'],
+  ])('keeps the AWS key ID format for %s', (_name, endpoint) => {
+    expect(
+      problemsOf({
+        ...minimalConfig,
+        accessKeyId: 'test',
+        accessKeySecret: 'test',
+        ...(endpoint && { endpoint }),
+      })
+    ).toEqual([expect.stringMatching(/^accessKeyId: accessKeyId must be an AWS access key ID/)]);
+  });
+
+  it.each([
+    ['LocalStack', 'http://localhost:4566'],
+    ['the local SES emulator', 'http://127.0.0.1:8005'],
+    ['a host that only looks like AWS', 'https://amazonaws.com.example.test'],
+  ])('accepts any key ID with an endpoint on %s', (_name, endpoint) => {
+    const parsed = parseConfig({ ...minimalConfig, accessKeyId: 'test', accessKeySecret: 'test', endpoint });
+    expect([parsed.accessKeyId, parsed.accessKeySecret]).toEqual(['test', 'test']);
+  });
+
+  it('reports only the endpoint when the endpoint itself is invalid', () => {
+    expect(
+      problemsOf({ ...minimalConfig, accessKeyId: 'test', accessKeySecret: 'test', endpoint: 'ftp://x' })
+    ).toEqual([expect.stringMatching(/^endpoint: endpoint must be an http/)]);
   });
 });
 
@@ -281,6 +403,147 @@ describe('the config guard rejects real mistakes with a clear message', () => {
   });
 });
 
+describe('issues Logto shows in our words', () => {
+  /**
+   * How Logto 1.42 turns a ZodError into the `details` of its answer (packages/core,
+   * RequestError's formatZodError): `invalid_type` issues get Logto's own sentence, every other
+   * code keeps ours.
+   */
+  const logtoDetailsOf = (config: unknown): string[] => {
+    const result = configGuard.safeParse(config);
+    expect(result.success).toBe(false);
+    return result.success
+      ? []
+      : result.error.issues.map(
+          (issue) =>
+            `Error in key path "${issue.path.join('.')}": (${issue.code}) ${
+              issue.code === 'invalid_type'
+                ? `Expected ${issue.expected} but received ${issue.received}.`
+                : issue.message
+            }`
+        );
+  };
+
+  const generic = { usageType: 'Generic', subject: 's', content: 'c' };
+  const withTemplate = (template: Record<string, unknown>) => ({ ...minimalConfig, templates: [template] });
+  const without = (object: Record<string, unknown>, key: string) =>
+    Object.fromEntries(Object.entries(object).filter(([name]) => name !== key));
+  const withoutRegion = without(minimalConfig, 'region');
+  const withoutTemplates = without(minimalConfig, 'templates');
+  const withoutUsageType = without(generic, 'usageType');
+
+  it.each([
+    ['a missing region', withoutRegion, 'region', /^Region is required/],
+    ['a region of the wrong type', { ...minimalConfig, region: 42 }, 'region', /^Region must be text/],
+    ['missing templates', withoutTemplates, 'templates', /^templates is required/],
+    [
+      'templates of the wrong type',
+      { ...minimalConfig, templates: {} },
+      'templates',
+      /^templates must be a JSON array/,
+    ],
+    [
+      'a template that is not an object',
+      { ...minimalConfig, templates: [42] },
+      'templates.0',
+      /^Each template must be a JSON object/,
+    ],
+    [
+      'a template without usageType',
+      withTemplate(withoutUsageType),
+      'templates.0.usageType',
+      /^Every template needs a usageType/,
+    ],
+    [
+      'a usageType of the wrong type',
+      withTemplate({ ...generic, usageType: 1 }),
+      'templates.0.usageType',
+      /^usageType must be one of/,
+    ],
+    [
+      'a template without subject',
+      withTemplate({ ...generic, subject: undefined }),
+      'templates.0.subject',
+      /^Every template needs a subject/,
+    ],
+    [
+      'a subject of the wrong type',
+      withTemplate({ ...generic, subject: 42 }),
+      'templates.0.subject',
+      /^subject must be text/,
+    ],
+    [
+      'a template without content',
+      withTemplate({ ...generic, content: undefined }),
+      'templates.0.content',
+      /^Every template needs a content/,
+    ],
+    [
+      'a content of the wrong type',
+      withTemplate({ ...generic, content: ['c'] }),
+      'templates.0.content',
+      /^content must be text/,
+    ],
+    [
+      'a contentType of the wrong type',
+      withTemplate({ ...generic, contentType: true }),
+      'templates.0.contentType',
+      /^contentType must be/,
+    ],
+    [
+      'an accessKeyId of the wrong type',
+      { ...minimalConfig, accessKeyId: 42 },
+      'accessKeyId',
+      /^accessKeyId must be text/,
+    ],
+    [
+      'an emailAddress of the wrong type',
+      { ...minimalConfig, emailAddress: {} },
+      'emailAddress',
+      /^emailAddress must be text/,
+    ],
+    [
+      'an ARN of the wrong type',
+      { ...minimalConfig, emailAddressIdentityArn: 1 },
+      'emailAddressIdentityArn',
+      /^emailAddressIdentityArn must be text/,
+    ],
+    [
+      'an endpoint of the wrong type',
+      { ...minimalConfig, endpoint: false },
+      'endpoint',
+      /^endpoint must be text/,
+    ],
+    [
+      'a configuration set of the wrong type',
+      { ...minimalConfig, configurationSetName: 1 },
+      'configurationSetName',
+      /^configurationSetName must be text/,
+    ],
+    [
+      'a timeout of the wrong type',
+      { ...minimalConfig, timeoutMs: {} },
+      'timeoutMs',
+      /^timeoutMs must be a number/,
+    ],
+    ['tags of the wrong type', { ...minimalConfig, tags: 'a' }, 'tags', /^tags must be a JSON object/],
+    [
+      'a tag value of the wrong type',
+      { ...minimalConfig, tags: { a: 1 } },
+      'tags.a',
+      /^tags must be a JSON object/,
+    ],
+    ['a whole config that is not an object', null, '', /^The config must be a JSON object/],
+  ])('for %s', (_name, config, path, message) => {
+    const details = logtoDetailsOf(config);
+    expect(details).toEqual([expect.stringMatching(/^Error in key path "[^"]*": \(custom\) /)]);
+    const [detail] = details;
+    const ours = detail?.replace(/^Error in key path "([^"]*)": \(custom\) /, '');
+    expect(detail).toContain(`"${path}"`);
+    expect(ours).toMatch(message);
+  });
+});
+
 describe('parseConfig', () => {
   it("throws the host's ConnectorError(InvalidConfig) carrying the ZodError", async () => {
     const error = await rejectionOf(Promise.resolve().then(() => parseConfig({ region: 'nowhere' })));
@@ -295,6 +558,14 @@ describe('the Console form', () => {
     const formKeys = formItems.map(({ key }) => key);
     expect(new Set(formKeys).size).toBe(formKeys.length);
     expect([...formKeys].sort()).toEqual(configKeysOf());
+  });
+
+  it('marks as required exactly what the guard requires: region and templates, not emailAddress', () => {
+    expect(formItems.filter((item) => item.required).map(({ key }) => key)).toEqual(['region', 'templates']);
+    expect(problemsOf({ region: 'us-east-1', templates: minimalConfig.templates })).toEqual([]);
+    expect(formItems.find(({ key }) => key === 'emailAddress')?.description).toContain(
+      'Needed unless every Logto email template gives its own sender (sendFrom)'
+    );
   });
 
   it('marks the access key secret confidential', () => {

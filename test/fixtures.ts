@@ -109,6 +109,25 @@ export const officialConfigs: Record<string, unknown> = {
   },
 };
 
+/**
+ * A config with static credentials that sends to `endpoint` (the emulator or a fake SES on
+ * loopback; `undefined`: SES's own endpoint for the region), with one Generic template.
+ * `overrides` replace any field.
+ */
+export const configAt = (
+  endpoint: string | undefined,
+  overrides: Partial<AwsSesConfig> = {}
+): AwsSesConfig => ({
+  accessKeyId,
+  accessKeySecret: secret,
+  region: 'eu-west-1',
+  ...(endpoint && { endpoint }),
+  emailAddress: 'Acme <noreply@example.com>',
+  timeoutMs: 5000,
+  templates: minimalConfig.templates,
+  ...overrides,
+});
+
 /** A config holding the connector's own default templates (what a new Console form submits). */
 export const withDefaultTemplates = (config: Partial<AwsSesConfig> = {}): AwsSesConfig => ({
   ...minimalConfig,

@@ -58,8 +58,19 @@ describe('normalizeAddress', () => {
       'a domain over 253 characters',
       `a@${'a'.repeat(60)}.${'b'.repeat(60)}.${'c'.repeat(60)}.${'d'.repeat(60)}.${'e'.repeat(20)}.com`,
     ],
+    [
+      'an address over 254 characters (a 64-character local part and a 190-character domain)',
+      `${'a'.repeat(64)}@${'b'.repeat(62)}.${'c'.repeat(61)}.${'d'.repeat(61)}.com`,
+    ],
+    ['a huge domain, refused before any conversion', `a@${'bücher.'.repeat(100_000)}de`],
   ])('refuses %s', (_name, text) => {
     expect(normalizeAddress(text)).toBeUndefined();
+  });
+
+  it('accepts an address of exactly 254 characters', () => {
+    const address = `${'a'.repeat(64)}@${'b'.repeat(61)}.${'c'.repeat(61)}.${'d'.repeat(61)}.com`;
+    expect(address).toHaveLength(254);
+    expect(normalizeAddress(address)).toBe(address);
   });
 });
 

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 
-import { ConnectorType, TemplateType, connectorMetadataGuard } from '@logto/connector-kit';
+import {
+  type CreateConnector,
+  type EmailConnector,
+  ConnectorType,
+  TemplateType,
+  connectorMetadataGuard,
+} from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
 import createConnector, { configGuard, defaultTemplates, metadata, parseConfig } from '../src/index.js';
@@ -12,15 +18,22 @@ const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.me
   dependencies: Record<string, string>;
 };
 
+/** The official connector, @logto/connector-aws-ses (it ships no type declarations). */
+const officialPackage: string = '@logto/connector-aws-ses';
+const { default: createOfficialConnector } = (await import(officialPackage)) as {
+  default: CreateConnector<EmailConnector>;
+};
+
 describe('metadata', () => {
   it("passes Logto's own metadata guard", () => {
     expect(connectorMetadataGuard.safeParse(metadata).success).toBe(true);
   });
 
-  it("does not reuse the official connector's id, which would stop Logto from starting", () => {
+  it("does not reuse the official connector's id, which would stop Logto from starting", async () => {
+    const official = await createOfficialConnector({ getConfig: async () => Promise.resolve({}) });
     expect(metadata.id).toBe('amazon-ses');
-    expect(metadata.id).not.toBe('aws-ses-mail');
-    expect(metadata).toMatchObject({ target: 'aws-ses', platform: null, readme: './README.md' });
+    expect(metadata.id).not.toBe(official.metadata.id);
+    expect(metadata).toMatchObject({ target: 'aws-ses', platform: null, readme: './docs/console-guide.md' });
   });
 
   it('names and describes the connector in English and other languages', () => {

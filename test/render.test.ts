@@ -1,3 +1,4 @@
+import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { describe, expect, it } from 'vitest';
 
 import {
@@ -67,6 +68,64 @@ describe("placeholders follow Logto's semantics", () => {
   });
 });
 
+describe('payload values that resist stringification', () => {
+  const html = (payload: Record<string, unknown>) =>
+    renderContent({ subject: '{{v}}', content: '<p>{{v}}</p>', contentType: 'text/html' }, payload);
+
+  it('reads an object without a prototype as Logto reads any plain object', () => {
+    expect(html({ v: Object.create(null) })).toEqual({
+      subject: '[object Object]',
+      html: '<p>[object Object]</p>',
+      text: '[object Object]',
+    });
+  });
+
+  it('reads a nested value of an object without a prototype', () => {
+    const organization = Object.assign(Object.create(null) as Record<string, unknown>, { name: 'Acme' });
+    expect(fill('{{organization.name}}', { organization })).toBe('Acme');
+  });
+
+  it("keeps Logto's String(value) where it works: symbols, big integers, arrays, own toString", () => {
+    expect(
+      fill('{{a}} {{b}} {{c}} {{d}}', { a: Symbol('s'), b: 10n, c: [1, [2]], d: { toString: () => 'mine' } })
+    ).toBe('Symbol(s) 10 1,2 mine');
+  });
+
+  const throwing = () => {
+    throw new Error('boom');
+  };
+
+  it.each([
+    ['a toString that throws', { v: { toString: throwing } }],
+    ['a Symbol.toPrimitive that throws', { v: { [Symbol.toPrimitive]: throwing } }],
+    [
+      'a toString that is not a function',
+      { v: Object.assign(Object.create(null) as object, { toString: 1 }) },
+    ],
+    ['a getter that throws', Object.defineProperty({}, 'v', { enumerable: true, get: throwing })],
+    [
+      'a proxy whose traps throw',
+      new Proxy({ v: 1 }, { getOwnPropertyDescriptor: throwing, get: throwing, has: throwing }),
+    ],
+  ])("turns %s into the host's ConnectorError with a sentence", (_name, payload) => {
+    let thrown: unknown;
+    try {
+      html(payload);
+    } catch (error: unknown) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConnectorError);
+    expect(thrown).toMatchObject({
+      code: ConnectorErrorCodes.General,
+      data: {
+        errorDescription: expect.stringMatching(
+          /^The message payload's value for {{v}} could not be read or turned into text/
+        ),
+      },
+    });
+  });
+});
+
 describe('renderContent for HTML templates', () => {
   const template = {
     subject: 'Hi {{user.name}}: {{code}}',
@@ -126,6 +185,141 @@ describe('placeholders inside HTML tags', () => {
     expect(render('<!-- <td {{v}}> --> 1 < 2 {{v}} </p> <br/>{{v}}', 'a b')).toBe(
       '<!-- <td a b> --> 1 < 2 a b </p> <br/>a b'
     );
+  });
+});
+
+describe('placeholders in every HTML tokenizer state', () => {
+  const render = (content: string, value: unknown) =>
+    renderContent({ subject: 's', content, contentType: 'text/html' }, { v: value }).html;
+  const attack = 'x onclick=alert(1)';
+  const strict = 'x&#x20;onclick&#x3d;alert&#x28;1&#x29;';
+  const refusal = (content: string, value: unknown) => {
+    try {
+      render(content, value);
+    } catch (error: unknown) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it.each([
+    ['after an empty comment <!-->', '<!--><td width={{v}}>', `<!--><td width=${strict}>`],
+    ['after an empty comment <!--->', '<!---><td width={{v}}>', `<!---><td width=${strict}>`],
+    ['after a comment closed by --!>', '<!-- a --!><td width={{v}}>', `<!-- a --!><td width=${strict}>`],
+    [
+      "after an apostrophe in an unquoted value (alt=it's)",
+      "<img alt=it's src={{v}}>",
+      `<img alt=it's src=${strict}>`,
+    ],
+    [
+      'inside an Outlook conditional comment',
+      '<!--[if mso]><td width={{v}}><![endif]-->',
+      `<!--[if mso]><td width=${strict}><![endif]-->`,
+    ],
+    [
+      'after a downlevel-revealed conditional comment',
+      '<!--[if !mso]><!--><td width={{v}}><!--<![endif]-->',
+      `<!--[if !mso]><!--><td width=${strict}><!--<![endif]-->`,
+    ],
+    ['after a <title>', '<title>t</title><td width={{v}}>', `<title>t</title><td width=${strict}>`],
+    ['after a bogus comment', '<? x ><td width={{v}}>', `<? x ><td width=${strict}>`],
+    ['after a doctype', '<!DOCTYPE html><td width={{v}}>', `<!DOCTYPE html><td width=${strict}>`],
+    [
+      'in raw text a client might parse as HTML',
+      '<xmp><td width={{v}}></xmp>',
+      `<xmp><td width=${strict}></xmp>`,
+    ],
+  ])('escapes an unquoted attribute value strictly %s', (_name, content, html) => {
+    expect(render(content, attack)).toBe(html);
+  });
+
+  it('writes an empty whole unquoted value as "", so the next attribute stays an attribute', () => {
+    expect(render('<td width={{v}} class=x>', '')).toBe('<td width="" class=x>');
+    expect(render('<td width={{v}}px class=x>', '')).toBe('<td width=px class=x>');
+  });
+
+  it('keeps a textarea and a comment as text', () => {
+    expect(render('<textarea><td width={{v}}></textarea><!-- {{v}} -->', '<a> -->')).toBe(
+      '<textarea><td width=&lt;a&gt; --&gt;></textarea><!-- &lt;a&gt; --&gt; -->'
+    );
+  });
+
+  it('CSS-escapes a value in <style>, so it cannot close the rule or the element', () => {
+    expect(
+      render('<style>p { color: {{v}} }</style>', 'red } body { background: url(//x.test) } </style>')
+    ).toBe(
+      '<style>p { color: red \\7d  body \\7b  background\\3a  url\\28 \\2f \\2f x.test\\29  \\7d  \\3c \\2f style\\3e  }</style>'
+    );
+  });
+
+  it('CSS-escapes a value in a style attribute, so it cannot add a declaration', () => {
+    expect(render('<p style="color: {{v}}">', 'red; background: url("x")')).toBe(
+      '<p style="color: red\\3b  background\\3a  url\\28 \\22 x\\22 \\29 ">'
+    );
+    expect(render('<p style="color: {{v}}">', '#ff0000')).toBe('<p style="color: #ff0000">');
+  });
+
+  it.each([
+    ['a <script> element', '<script>var a = "{{v}}";</script>', 'inside a <script> element'],
+    ['an escaped script', '<script><!-- <script></script> {{v}} --></script>', 'inside a <script> element'],
+    ['an event handler', '<a onclick="go(\'{{v}}\')">', 'in the onclick attribute, which holds script'],
+    ['srcdoc', '<iframe srcdoc="{{v}}">', 'in the srcdoc attribute, which holds HTML'],
+    ['a tag name', '<{{v}}>', 'in a tag name'],
+    ['an attribute name', '<td {{v}}="1">', 'where an attribute name is written'],
+  ])("refuses a value in %s with the host's ConnectorError", (_name, content, where) => {
+    expect(refusal(content, 'x')).toMatchObject({
+      code: ConnectorErrorCodes.General,
+      data: {
+        errorDescription: expect.stringContaining(
+          `puts {{v}} ${where}, where no value can be inserted safely`
+        ),
+      },
+    });
+    // A placeholder whose root is not in the payload stays as written and is not refused.
+    expect(renderContent({ subject: 's', content, contentType: 'text/html' }, {}).html).toBe(content);
+  });
+
+  it.each([
+    ['javascript:alert(1)', '<a href="{{v}}">'],
+    [' JaVa\tScRiPt:alert(1)', '<a href="{{v}}">'],
+    ['\u0001javascript:alert(1)', '<a href={{v}}>'],
+    ['data:text/html,<script>', '<img src="{{v}}">'],
+    ['vbscript:x', '<form action="{{v}}">'],
+    ['script:alert(1)', '<a href="java{{v}}">'],
+    ['avascript:alert(1)', '<a href="&#106;{{v}}">'],
+    ['alert(1)', '<a href="javascript&colon;{{v}}">'],
+    ['https://x.test/a.png 1x, javascript:alert(1) 2x', '<img srcset="{{v}}">'],
+    ['javascript:alert(1)', '<button formaction="{{v}}">'],
+    ['javascript:alert(1)', '<table background="{{v}}">'],
+    ['javascript:alert(1)', '<video poster="{{v}}">'],
+    ['javascript:alert(1)', '<blockquote cite="{{v}}">'],
+    ['javascript:alert(1)', '<object data="{{v}}">'],
+  ])('refuses %j as a URL value in %s', (value, content) => {
+    expect(refusal(content, value)).toMatchObject({
+      code: ConnectorErrorCodes.General,
+      data: {
+        errorDescription: expect.stringMatching(
+          /^The value for {{v}} makes the [a-z]+ attribute a "[a-z]+:" URL; links and images made from payload values may only use http, https, mailto or a relative URL\.$/
+        ),
+      },
+    });
+  });
+
+  it.each([
+    ['https://x.test/?a=1&b=2', '<a href="{{v}}">', '<a href="https://x.test/?a=1&amp;b=2">'],
+    ['HTTP://X.TEST', '<a href={{v}}>', '<a href=HTTP&#x3a;&#x2f;&#x2f;X&#x2e;TEST>'],
+    ['mailto:a@example.com', '<a href="{{v}}">', '<a href="mailto:a@example.com">'],
+    ['/invite?id=1', '<a href="{{v}}">', '<a href="/invite?id=1">'],
+    ['#top', '<a href="{{v}}">', '<a href="#top">'],
+    [
+      'javascript:alert(1)',
+      '<a href="https://x.test/?q={{v}}">',
+      '<a href="https://x.test/?q=javascript:alert(1)">',
+    ],
+    ['javascript:alert(1)', '<a title="{{v}}">', '<a title="javascript:alert(1)">'],
+    ['a.png 1x, b.png 2x', '<img srcset="{{v}}">', '<img srcset="a.png 1x, b.png 2x">'],
+  ])('accepts %j in %s', (value, content, html) => {
+    expect(render(content, value)).toBe(html);
   });
 });
 

@@ -7,9 +7,9 @@
 import { ConnectorError, TemplateType } from '@logto/connector-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import createConnector, { type AwsSesConfig, clearSesClients } from '../src/index.js';
+import { clearSesClients } from '../src/index.js';
 import { SendAbortSignal } from '../src/send-message.js';
-import { accessKeyId, rejectionOf, secret } from './fixtures.js';
+import { configAt, connectorWith, rejectionOf } from './fixtures.js';
 import { type FakeSes, respond, startFakeSes } from './support/fake-ses.js';
 
 describe('SendAbortSignal', () => {
@@ -45,18 +45,8 @@ describe('SendAbortSignal', () => {
 describe('a send that runs out of time, over HTTP', () => {
   let fake: FakeSes;
 
-  const connectorFor = async (timeoutMs: number) => {
-    const config: AwsSesConfig = {
-      accessKeyId,
-      accessKeySecret: secret,
-      region: 'eu-west-1',
-      endpoint: fake.endpoint,
-      emailAddress: 'noreply@example.com',
-      timeoutMs,
-      templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
-    };
-    return createConnector({ getConfig: async () => Promise.resolve(config) });
-  };
+  const connectorFor = async (timeoutMs: number) =>
+    connectorWith(configAt(fake.endpoint, { emailAddress: 'noreply@example.com', timeoutMs }));
 
   const sendTimesOut = async (timeoutMs: number) => {
     const connector = await connectorFor(timeoutMs);

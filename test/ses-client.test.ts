@@ -1,4 +1,4 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import {
@@ -6,10 +6,10 @@ import {
   clearSesClients,
   clientCacheSize,
   connectionKey,
-  maxAttempts,
   withSesClient,
 } from '../src/ses-client.js';
 import { accessKeyId, secret } from './fixtures.js';
+import { respond, startFakeSes } from './support/fake-ses.js';
 
 const settings = { region: 'us-east-1', accessKeyId, accessKeySecret: secret };
 
@@ -127,10 +127,29 @@ describe('client settings', () => {
     expect(endpoint).toMatchObject({ hostname: '127.0.0.1', port: 8005, protocol: 'http:' });
   });
 
-  it("keeps the SDK's standard retry mode with three attempts", async () => {
-    const client = await clientFor(settings);
-    await expect(client.config.maxAttempts()).resolves.toBe(maxAttempts);
-    const strategy = await client.config.retryStrategy();
-    expect(strategy).toMatchObject({ mode: 'standard' });
+  it('retries a 503 twice, three requests in all, then gives up; sends a 400 once', async () => {
+    const fake = await startFakeSes();
+    try {
+      const client = await clientFor({ ...settings, endpoint: fake.endpoint });
+      const send = async () =>
+        client.send(
+          new SendEmailCommand({
+            FromEmailAddress: 'noreply@example.com',
+            Destination: { ToAddresses: ['ada@example.com'] },
+            Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+          })
+        );
+
+      fake.setDefault(respond.serverError(503));
+      await expect(send()).rejects.toMatchObject({ $metadata: { httpStatusCode: 503 } });
+      expect(fake.count).toBe(3);
+
+      fake.reset();
+      fake.setDefault(respond.sesError('MessageRejected', 400, 'Email address is not verified.'));
+      await expect(send()).rejects.toMatchObject({ name: 'MessageRejected' });
+      expect(fake.count).toBe(1);
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -28,30 +28,41 @@ const logtoLookups: Record<string, GetI18nEmailTemplate | undefined> = {
   'not provided': undefined,
 };
 
-type Case = [TemplateType, string, 'present' | 'absent'];
-const cases: Case[] = allTemplateTypes.flatMap((type) =>
-  Object.keys(logtoLookups).flatMap((logto) =>
-    (['present', 'absent'] as const).map((config): Case => [type, logto, config])
+/**
+ * What is chosen for each Logto lookup and config: [Logto template, config template of the type,
+ * source chosen, subject chosen]. `TYPE` in the subject stands for the usage type asked for.
+ */
+const choices: Array<[string, 'present' | 'absent', 'logto' | 'config', string]> = [
+  ['present', 'present', 'logto', 'logto TYPE fr-CA'],
+  ['present', 'absent', 'logto', 'logto TYPE fr-CA'],
+  ['absent', 'present', 'config', 'config TYPE'],
+  ['absent', 'absent', 'config', 'config Generic'],
+  ['throwing', 'present', 'config', 'config TYPE'],
+  ['throwing', 'absent', 'config', 'config Generic'],
+  ['not provided', 'present', 'config', 'config TYPE'],
+  ['not provided', 'absent', 'config', 'config Generic'],
+];
+const cases = allTemplateTypes.flatMap((type) =>
+  choices.map(
+    ([logto, config, source, subject]) =>
+      [type, logto, config, source, subject.replace('TYPE', type)] as const
   )
 );
 
 describe('the template choice over every usage type', () => {
-  it.each(cases)('type %s, Logto template %s, config template %s', async (type, logto, config) => {
-    const getI18nEmailTemplate = logtoLookups[logto];
-    const chosen = await chooseTemplate({
-      type,
-      locale: 'fr-CA',
-      templates: config === 'present' ? everyType : genericOnly,
-      ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
-    });
-    if (logto === 'present') {
-      expect(chosen).toMatchObject({ source: 'logto', subject: `logto ${type} fr-CA` });
-    } else if (config === 'present') {
-      expect(chosen).toMatchObject({ source: 'config', subject: `config ${type}` });
-    } else {
-      expect(chosen).toMatchObject({ source: 'config', subject: 'config Generic' });
+  it.each(cases)(
+    'type %s, Logto template %s, config template %s: the %s template "%s"',
+    async (type, logto, config, source, subject) => {
+      const getI18nEmailTemplate = logtoLookups[logto];
+      const chosen = await chooseTemplate({
+        type,
+        locale: 'fr-CA',
+        templates: config === 'present' ? everyType : genericOnly,
+        ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
+      });
+      expect(chosen).toMatchObject({ source, subject });
     }
-  });
+  );
 });
 
 describe("Logto's per-language templates", () => {

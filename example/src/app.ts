@@ -18,8 +18,10 @@ import session from 'express-session';
 import helmet from 'helmet';
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 
-import { homePage, messagePage, setupPage } from './pages.js';
+import { allowOnlyKnownHosts, loopbackNames } from './host-check.js';
+import { homePage, messagePage, setupPage, signOutPage } from './pages.js';
 import { playgroundRouter } from './playground/routes.js';
+import { createSessionStore, sessionMaxAgeMs } from './session-store.js';
 import { type Settings } from './settings.js';
 import { stylesheet } from './style.js';
 
@@ -29,8 +31,6 @@ declare module 'express-serve-static-core' {
     user?: LogtoContext;
   }
 }
-
-const twoWeeksMs = 14 * 24 * 60 * 60 * 1000;
 
 type NodeMiddleware = (
   request: IncomingMessage,
@@ -63,11 +63,22 @@ export const logtoConfigOf = (settings: Settings): LogtoExpressConfig | undefine
  * The example app: the Logto Express guide (cookie-parser, express-session, handleAuthRoutes,
  * withLogto) plus the connector playground.
  *
+ * Sessions: only for visitors who need one (a form's token, sign-in state), in a bounded store
+ * that expires and prunes them (see session-store.ts).
+ *
  * Cross-site request forgery: every POST carries a per-session synchronizer token (csrf-sync),
  * checked before any route runs. Session cookies are httpOnly and SameSite=Lax (Lax, not Strict:
  * the redirect back from Logto must carry the session).
  */
-export const createApp = (settings: Settings): Express => {
+export const createApp = (
+  settings: Settings,
+  {
+    sessionLimit,
+  }: {
+    /** The most sessions kept at once. @default 10000 */
+    sessionLimit?: number;
+  } = {}
+): Express => {
   const app = express();
   const logtoConfig = logtoConfigOf(settings);
   const secure = settings.baseUrl.startsWith('https:');
@@ -89,14 +100,28 @@ export const createApp = (settings: Settings): Express => {
       })
     )
   );
+  // Before sessions: a request under a name the app does not own (DNS rebinding) gets nothing.
+  app.use(
+    allowOnlyKnownHosts(settings.baseUrl, (name) =>
+      messagePage(
+        settings,
+        'Unknown host name',
+        `This app answers only under ${new URL(settings.baseUrl).hostname} (from BASE_URL) and the loopback names ${loopbackNames.join(', ')}, not under "${name}": a page of another site that points its own name at this machine must not reach it. To use the app under that name, set BASE_URL to a URL with it.`
+      )
+    )
+  );
   app.use(cookieParser());
+  // Visible to tests and scripts/session-memory.ts, which count what it holds.
+  const sessionStore = createSessionStore(sessionLimit === undefined ? {} : { limit: sessionLimit });
+  app.locals.sessionStore = sessionStore;
   app.use(
     session({
+      store: sessionStore,
       name: 'example.sid',
       secret: settings.sessionSecret,
       resave: false,
       saveUninitialized: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: twoWeeksMs },
+      cookie: { httpOnly: true, sameSite: 'lax', secure, maxAge: sessionMaxAgeMs },
     })
   );
   app.use(nodeMiddleware(express.urlencoded({ extended: false, limit: '256kb' })));
@@ -113,9 +138,30 @@ export const createApp = (settings: Settings): Express => {
   });
 
   if (logtoConfig) {
+    // handleAuthRoutes serves `/logto/:action` for every method, `sign-out` included. Only a POST
+    // (whose token csrfSynchronisedProtection checked above) may reach it: the same route
+    // pattern here, so every path it would take for sign-out (`sign%2Dout`, `sign-out/x`) is seen.
+    const readUser = withLogto(logtoConfig);
+    app.use('/logto/:action', (request: Request, response: Response, next) => {
+      if (request.params.action !== 'sign-out' || request.method === 'POST') {
+        next();
+        return;
+      }
+      void readUser(request, response, (error?: unknown) => {
+        if (error !== undefined) {
+          next(error);
+          return;
+        }
+        const csrfToken = request.user?.isAuthenticated ? (request.csrfToken?.() ?? '') : undefined;
+        response.status(405).set('allow', 'POST').type('html').send(signOutPage(settings, csrfToken));
+      });
+    });
     app.use(handleAuthRoutes(logtoConfig));
     app.get('/', withLogto(logtoConfig), (request: Request, response: Response) => {
-      response.type('html').send(homePage(settings, request.user, request.csrfToken?.() ?? ''));
+      // Only the signed-in page has a form (Sign Out): asking for a token stores a session, and
+      // anonymous visitors, who see a link, get none.
+      const csrfToken = request.user?.isAuthenticated ? (request.csrfToken?.() ?? '') : '';
+      response.type('html').send(homePage(settings, request.user, csrfToken));
     });
   } else {
     app.use('/logto', (_request, response) => {
@@ -140,7 +186,12 @@ export const createApp = (settings: Settings): Express => {
   });
 
   if (settings.playground) {
-    app.use(playgroundRouter({ sesEmulatorUrl: settings.sesEmulatorUrl }));
+    app.use(
+      playgroundRouter({
+        sesEmulatorUrl: settings.sesEmulatorUrl,
+        allowServerCredentials: settings.playgroundServerCredentials,
+      })
+    );
   } else {
     app.use('/playground', (_request, response) => {
       response

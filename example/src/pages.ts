@@ -98,6 +98,31 @@ SESSION_SECRET=...                             # a long random string: openssl r
       </p>`,
   });
 
+/**
+ * The answer to a sign-out that is not a POST: a button that posts with the session's token when
+ * the visitor is signed in (a link, which any site can put on its pages, signs no one out).
+ */
+export const signOutPage = (settings: Settings, csrfToken: string | undefined): string =>
+  page({
+    title: 'Sign out',
+    playground: settings.playground,
+    body:
+      csrfToken === undefined
+        ? html`<h1>Sign out</h1>
+            <p>You are not signed in.</p>
+            <p><a href="/">Home</a></p>`
+        : html`<h1>Sign out?</h1>
+            <p>
+              Signing out takes this button: a link, which any site can put on its pages, does not sign you
+              out.
+            </p>
+            <form method="post" action="/logto/sign-out">
+              <input type="hidden" name="_csrf" value="${csrfToken}" />
+              <button type="submit" id="sign-out">Sign Out</button>
+            </form>
+            <p><a href="/">Home</a></p>`,
+  });
+
 /** A short page for a refused or failed request. */
 export const messagePage = (settings: Settings, title: string, message: string): string =>
   page({

@@ -28,6 +28,12 @@ export type Settings = {
   missingLogtoVariables: string[];
   /** PLAYGROUND=on|off. @default on, except when NODE_ENV=production */
   playground: boolean;
+  /**
+   * PLAYGROUND_SERVER_CREDENTIALS=on|off: whether the playground may send with this server's own
+   * AWS credentials (the SDK's default chain: environment, shared files, an IAM role) when both
+   * key fields are empty. @default off (the key fields are required)
+   */
+  playgroundServerCredentials: boolean;
   /** SES_EMULATOR_URL: a local SES emulator (aws-ses-v2-local) the playground sends to and reads. */
   sesEmulatorUrl?: string;
   /** Things an operator should know, printed at start-up. */
@@ -76,6 +82,9 @@ const switchValue = (name: string, value: string | undefined): boolean | undefin
   }
   throw new SettingsError(`${name} must be "on" or "off", not "${value ?? ''}".`);
 };
+
+/** The HOST values that keep the app to this machine. */
+const loopbackHosts = new Set(['127.0.0.1', '::1', '[::1]', 'localhost']);
 
 const portValue = (value: string | undefined): number => {
   const text = present(value);
@@ -134,6 +143,13 @@ export const readSettings = (env: NodeJS.ProcessEnv): Settings => {
       'PLAYGROUND=on with NODE_ENV=production: anyone who reaches /playground can send email with any configuration.'
     );
   }
+  if (playground && !loopbackHosts.has(host.toLowerCase())) {
+    warnings.push(
+      `The app listens on ${host}:${port} (HOST=${host}) with the connector playground on: anyone who reaches that address can send email through /playground with any configuration and make this server call any endpoint. Keep HOST=127.0.0.1 (the default), or set PLAYGROUND=off.`
+    );
+  }
+  const playgroundServerCredentials =
+    switchValue('PLAYGROUND_SERVER_CREDENTIALS', env.PLAYGROUND_SERVER_CREDENTIALS) ?? false;
   const emulator = present(env.SES_EMULATOR_URL);
 
   return {
@@ -145,6 +161,7 @@ export const readSettings = (env: NodeJS.ProcessEnv): Settings => {
     ...(logto && { logto }),
     missingLogtoVariables,
     playground,
+    playgroundServerCredentials,
     ...(emulator && { sesEmulatorUrl: httpUrl('SES_EMULATOR_URL', emulator) }),
     warnings,
   };

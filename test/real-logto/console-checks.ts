@@ -12,9 +12,9 @@ import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 
 import { respond, startFakeSes } from '../support/fake-ses.js';
+import { freePort } from '../support/free-port.js';
 
 import type { RealLogtoContext } from './context.js';
-import { freeLoopbackPort } from './processes.js';
 
 /** Messages that would mean Logto hid the connector's own sentence. */
 const genericMessages = ['Internal server error', "The connector's response is invalid"];
@@ -200,7 +200,7 @@ export const runConsoleChecks = async (
       if (!ours) {
         throw new Error(`no ${installed.connectorId} connector in GET /api/connectors`);
       }
-      const closedPort = await freeLoopbackPort();
+      const closedPort = await freePort();
       const response = await fetch(`${coreUrl}/api/connectors/${installed.connectorId}/test`, {
         method: 'POST',
         headers,

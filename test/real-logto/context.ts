@@ -6,9 +6,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 
-import type { StoredEmail } from '../wire/emulator.js';
+import type { StoredEmail } from '../support/emulator.js';
 
-export type { StoredEmail } from '../wire/emulator.js';
+export type { StoredEmail } from '../support/emulator.js';
 
 /** The aws-ses-v2-local emulator the suite started on 127.0.0.1. */
 export type RealLogtoEmulator = {

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { startEmulator } from '../wire/emulator.js';
+import { startEmulator } from '../support/emulator.js';
 
 import { cacheRoot } from './logto-build.js';
 import { packAndAddConnector, startLogtoSession } from './logto-session.js';

@@ -14,7 +14,9 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import type { LogtoBuild } from './logto-build.js';
-import { type Server, freeLoopbackPort, runCommand, startServer, waitFor } from './processes.js';
+import { freePort } from '../support/free-port.js';
+
+import { type Server, runCommand, startServer, waitFor } from './processes.js';
 
 /** The preload that keeps core's listeners on 127.0.0.1. */
 export const loopbackPreload = fileURLToPath(new URL('loopback-only.mjs', import.meta.url));
@@ -114,10 +116,10 @@ export type LogtoCore = {
 export type CorePorts = { corePort: number; adminPort: number };
 
 export const chooseCorePorts = async (): Promise<CorePorts> => {
-  const corePort = await freeLoopbackPort();
-  let adminPort = await freeLoopbackPort();
+  const corePort = await freePort();
+  let adminPort = await freePort();
   while (adminPort === corePort) {
-    adminPort = await freeLoopbackPort();
+    adminPort = await freePort();
   }
   return { corePort, adminPort };
 };

@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { packConnector } from '../logto-host/logto-instance.js';
+import { packConnector } from '../host/logto-instance.js';
 
 import { type LogtoBuild, ensureLogtoBuild } from './logto-build.js';
 import {

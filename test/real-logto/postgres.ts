@@ -11,7 +11,9 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { type Server, freeLoopbackPort, runCommand, startServer, waitFor } from './processes.js';
+import { freePort } from '../support/free-port.js';
+
+import { type Server, runCommand, startServer, waitFor } from './processes.js';
 
 /** Debian's PostgreSQL 15 binaries; POSTGRES_BIN overrides. */
 export const postgresBin = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -66,7 +68,7 @@ export const startPostgres = async ({
     ? (await readFile(keptPassword, 'utf8')).trim()
     : randomBytes(18).toString('base64url');
   const env = { PATH: process.env.PATH, LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: root };
-  const port = await freeLoopbackPort();
+  const port = await freePort();
   const removeAll = async () => {
     await rm(root, { recursive: true, force: true });
   };

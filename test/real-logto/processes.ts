@@ -5,7 +5,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 
 /** How a command or server is started. `uid`/`gid` run it as another user (root only). */
 export type ProcessOptions = {
@@ -162,20 +161,3 @@ export const waitFor = async (
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
 };
-
-/** A TCP port free on 127.0.0.1 right now (listened on at port 0, then closed). */
-export const freeLoopbackPort = async (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        if (typeof address === 'object' && address) {
-          resolve(address.port);
-        } else {
-          reject(new Error('no port'));
-        }
-      });
-    });
-  });

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 import { type Browser, chromium } from 'playwright-core';
 
-import { startEmulator } from '../wire/emulator.js';
+import { startEmulator } from '../support/emulator.js';
 
 import type { RealLogtoContext } from './context.js';
 import { runConsoleChecks } from './console-checks.js';

@@ -6,10 +6,10 @@
 import { type EmailTemplateDetails, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import createConnector, { type AwsSesConfig, clearSesClients } from '../../src/index.js';
-import { accessKeyId, allTemplateTypes, secret } from '../fixtures.js';
+import { type AwsSesConfig, clearSesClients } from '../../src/index.js';
+import { allTemplateTypes, configAt, connectorWith } from '../fixtures.js';
 
-import { type Emulator, type StoredEmail, decodeHeader, startEmulator } from './emulator.js';
+import { type Emulator, type StoredEmail, decodeHeader, startEmulator } from '../support/emulator.js';
 
 let emulator: Emulator;
 
@@ -73,28 +73,19 @@ const payloadFor = (type: TemplateType) => ({
   inviter: { id: 'u2', name: 'Инна 👩‍💼', primaryEmail: 'inna@example.com' },
 });
 
-const baseConfig = (endpoint: string, templates: AwsSesConfig['templates']): AwsSesConfig => ({
-  accessKeyId,
-  accessKeySecret: secret,
-  region: 'eu-west-1',
-  endpoint,
-  emailAddress: 'Zoë from Acme 🚀 <noreply@example.com>',
-  replyTo: '"Support, EU" <eu@example.com>, Ünal Yılmaz <help@example.com>',
-  templates,
-});
+const baseConfig = (endpoint: string, templates: AwsSesConfig['templates']): AwsSesConfig =>
+  configAt(endpoint, {
+    emailAddress: 'Zoë from Acme 🚀 <noreply@example.com>',
+    replyTo: '"Support, EU" <eu@example.com>, Ünal Yılmaz <help@example.com>',
+    templates,
+  });
 
 const sendAs = async (
   config: AwsSesConfig,
   type: TemplateType,
   to: string,
   getI18nEmailTemplate?: GetI18nEmailTemplate
-) => {
-  const connector = await createConnector({
-    getConfig: async () => Promise.resolve(config),
-    ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
-  });
-  return connector.sendMessage({ to, type, payload: payloadFor(type) });
-};
+) => (await connectorWith(config, getI18nEmailTemplate)).sendMessage({ to, type, payload: payloadFor(type) });
 
 const onlyEmail = async (): Promise<StoredEmail> => {
   const emails = await emulator.emails();

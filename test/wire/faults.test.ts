@@ -12,9 +12,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 
 import createConnector, { type AwsSesConfig, clearSesClients } from '../../src/index.js';
 import { type FakeSes, type FakeSesAction, respond, startFakeSes } from '../support/fake-ses.js';
-import { accessKeyId, rejectionOf, secret } from '../fixtures.js';
+import { configAt, rejectionOf } from '../fixtures.js';
 
-import { type DnsGuard, allowOnlyLoopbackDns } from './loopback-only.js';
+import { type DnsGuard, allowOnlyLoopbackDns } from '../support/loopback-only.js';
 
 const region = 'eu-west-1';
 
@@ -23,17 +23,6 @@ let dnsGuard: DnsGuard;
 /** What `getConfig` hands the connector; tests point it elsewhere and back. */
 let stored: AwsSesConfig;
 let connector: Awaited<ReturnType<typeof createConnector>>;
-
-const configFor = (endpoint: string | undefined, overrides: Partial<AwsSesConfig> = {}): AwsSesConfig => ({
-  accessKeyId,
-  accessKeySecret: secret,
-  region,
-  ...(endpoint && { endpoint }),
-  emailAddress: 'Acme <noreply@example.com>',
-  timeoutMs: 5000,
-  templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
-  ...overrides,
-});
 
 let sends = 0;
 /** One send the way Logto makes it: no config argument, the stored one comes from getConfig. */
@@ -55,7 +44,7 @@ const failure = async () => {
 
 /** After a fault: the same connector, pointed at a healthy endpoint, delivers exactly one email. */
 const expectNextSendSucceeds = async (endpoint: FakeSes = fake) => {
-  stored = configFor(endpoint.endpoint);
+  stored = configAt(endpoint.endpoint);
   endpoint.setDefault(respond.succeed());
   endpoint.reset();
   const messageId = await send();
@@ -70,7 +59,7 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  stored = configFor(fake.endpoint);
+  stored = configAt(fake.endpoint);
   fake.setDefault(respond.succeed());
   fake.reset();
 });
@@ -274,7 +263,7 @@ describe('transient faults the SDK retries away', () => {
   });
 
   it('waits for a slow answer that comes within timeoutMs', async () => {
-    stored = configFor(fake.endpoint, { timeoutMs: 3000 });
+    stored = configAt(fake.endpoint, { timeoutMs: 3000 });
     fake.plan(respond.delay(300));
     const started = performance.now();
     await send();
@@ -287,7 +276,7 @@ describe('a hung endpoint', () => {
   it.each([500, 800])(
     'fails with a timeout error within timeoutMs %d ms plus a margin',
     async (timeoutMs) => {
-      stored = configFor(fake.endpoint, { timeoutMs });
+      stored = configAt(fake.endpoint, { timeoutMs });
       fake.setDefault(respond.hang());
 
       const started = performance.now();
@@ -311,7 +300,7 @@ describe('a hung endpoint', () => {
   );
 
   it('gives up on an answer that would come too late', async () => {
-    stored = configFor(fake.endpoint, { timeoutMs: 500 });
+    stored = configAt(fake.endpoint, { timeoutMs: 500 });
     fake.plan(respond.delay(2000));
     const error = await failure();
     expect(error.data.sesErrorName).toBe('Timeout');
@@ -341,7 +330,7 @@ describe('network faults', () => {
     const gone = await startFakeSes();
     const { port } = gone;
     await gone.close();
-    stored = configFor(gone.endpoint);
+    stored = configAt(gone.endpoint);
 
     const error = await failure();
 
@@ -366,7 +355,7 @@ describe('network faults', () => {
     const silent = createServer((socket) => socket.destroy());
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as { port: number };
-    stored = configFor(`http://127.0.0.1:${port}`);
+    stored = configAt(`http://127.0.0.1:${port}`);
     try {
       const error = await failure();
       expect(error.data.sesErrorName).toBe('ECONNRESET');
@@ -385,7 +374,7 @@ describe('network faults', () => {
     ['an endpoint on the reserved .invalid domain', 'http://ses.invalid', 'ses.invalid'],
     ['a well-formed region that does not exist', undefined, 'email.eu-nowhere-1.amazonaws.com'],
   ])('%s → ENOTFOUND naming the host, after 3 lookups', async (_label, endpoint, host) => {
-    stored = configFor(endpoint, endpoint ? {} : { region: 'eu-nowhere-1' });
+    stored = configAt(endpoint, endpoint ? {} : { region: 'eu-nowhere-1' });
     const before = dnsGuard.lookups.length;
 
     const error = await failure();
@@ -411,7 +400,7 @@ describe('credentials', () => {
     vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
     vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/credentials');
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/config');
-    stored = configFor(fake.endpoint);
+    stored = configAt(fake.endpoint);
     delete stored.accessKeyId;
     delete stored.accessKeySecret;
 

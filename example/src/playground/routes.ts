@@ -4,6 +4,7 @@ import { type Request, type Response, Router } from 'express';
 import { ConnectorError, ConnectorErrorCodes, hostKit } from '../host-kit.js';
 import { type SafeHtml, html, page } from '../html.js';
 import { type ConsoleError, toConsoleError } from './console-error.js';
+import { serverCredentialsErrors, serverCredentialsNote } from './credentials.js';
 import {
   type FormErrors,
   type FormValues,
@@ -169,7 +170,8 @@ const renderInbox = async (emulatorUrl: string | undefined, csrfToken: string): 
 const renderPlayground = async (
   request: Request,
   state: PlaygroundState,
-  emulatorUrl: string | undefined
+  emulatorUrl: string | undefined,
+  allowServerCredentials: boolean
 ): Promise<string> => {
   const csrfToken = request.csrfToken?.() ?? '';
   return page({
@@ -182,6 +184,7 @@ const renderPlayground = async (
         test email" does what the Console's button does: it sends a Generic email with the code ${testCode},
         with the config below (not saved anywhere).
       </p>
+      ${serverCredentialsNote(allowServerCredentials)}
       <div class="columns">
         <div class="column">
           <form method="post" action="/playground/send#result" id="connector-form" novalidate>
@@ -205,8 +208,17 @@ const renderPlayground = async (
 const bodyOf = (request: Request): Record<string, unknown> =>
   typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
 
-/** The connector playground: GET /playground, POST /playground/send, POST /playground/clear. */
-export const playgroundRouter = ({ sesEmulatorUrl }: { sesEmulatorUrl?: string | undefined }): Router => {
+/**
+ * The connector playground: GET /playground, POST /playground/send, POST /playground/clear.
+ * With both key fields empty it refuses to send unless `allowServerCredentials`.
+ */
+export const playgroundRouter = ({
+  sesEmulatorUrl,
+  allowServerCredentials = false,
+}: {
+  sesEmulatorUrl?: string | undefined;
+  allowServerCredentials?: boolean;
+}): Router => {
   const router = Router();
   const firstState = (): PlaygroundState => ({
     values: initialFormValues(formItems, sesEmulatorUrl ? emulatorPrefill(sesEmulatorUrl) : {}),
@@ -215,14 +227,17 @@ export const playgroundRouter = ({ sesEmulatorUrl }: { sesEmulatorUrl?: string |
   });
 
   router.get('/playground', async (request: Request, response: Response) => {
-    response.type('html').send(await renderPlayground(request, firstState(), sesEmulatorUrl));
+    response
+      .type('html')
+      .send(await renderPlayground(request, firstState(), sesEmulatorUrl, allowServerCredentials));
   });
 
   router.post('/playground/send', async (request: Request, response: Response) => {
     const body = bodyOf(request);
     const values = readFormValues(formItems, body);
     const to = typeof body.to === 'string' ? body.to.trim() : '';
-    const { config, errors } = toConfig(formItems, values);
+    const { config, errors: formErrors } = toConfig(formItems, values);
+    const errors = { ...serverCredentialsErrors(config, allowServerCredentials), ...formErrors };
     const state: PlaygroundState = { values, errors, to };
     if (to === '') {
       state.toError = 'Enter the address to send the test email to.';
@@ -231,7 +246,7 @@ export const playgroundRouter = ({ sesEmulatorUrl }: { sesEmulatorUrl?: string |
       response
         .status(400)
         .type('html')
-        .send(await renderPlayground(request, state, sesEmulatorUrl));
+        .send(await renderPlayground(request, state, sesEmulatorUrl, allowServerCredentials));
       return;
     }
     try {
@@ -246,7 +261,7 @@ export const playgroundRouter = ({ sesEmulatorUrl }: { sesEmulatorUrl?: string |
     response
       .status(state.result.kind === 'sent' ? 200 : state.result.error.status)
       .type('html')
-      .send(await renderPlayground(request, state, sesEmulatorUrl));
+      .send(await renderPlayground(request, state, sesEmulatorUrl, allowServerCredentials));
   });
 
   router.post('/playground/clear', async (_request: Request, response: Response) => {

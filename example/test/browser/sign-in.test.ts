@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, startApp } from '../support/app.js';
 import { type Browser, launchChromium, screenshot } from '../support/chromium.js';
 import { type OidcProvider, startOidcProvider } from '../support/oidc-provider.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../../test/support/free-port.js';
 
 let provider: OidcProvider;
 let app: RunningApp;

@@ -2,29 +2,15 @@
  * The guide app's routes and its safe defaults, over real HTTP on 127.0.0.1: the home page with
  * and without Logto settings, the setup steps, cookies and headers, and the production switches.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { SettingsError, readSettings } from '../../src/settings.js';
-import { type RunningApp, startApp } from '../support/app.js';
+import { startAppsClosedAfterEach, unreachableLogtoEnv } from '../support/app.js';
 import { Client } from '../support/client.js';
 
-const logtoEnv = {
-  LOGTO_ENDPOINT: 'https://tenant.logto.example/',
-  LOGTO_APP_ID: 'example-app-id',
-  LOGTO_APP_SECRET: 'example-app-secret',
-  SESSION_SECRET: 'test-session-secret',
-};
+const logtoEnv = unreachableLogtoEnv;
 
-const running: RunningApp[] = [];
-const start = async (...args: Parameters<typeof startApp>): Promise<RunningApp> => {
-  const app = await startApp(...args);
-  running.push(app);
-  return app;
-};
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map(async (app) => app.close()));
-});
+const start = startAppsClosedAfterEach();
 
 describe('without Logto settings', () => {
   it('says which variables to set and links the setup steps', async () => {

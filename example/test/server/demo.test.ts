@@ -1,16 +1,19 @@
 /**
  * `npm run demo` (scripts/demo.mjs) end to end: it starts the local SES and the app, prints both
  * URLs, the prefilled playground delivers on the first click, and Ctrl-C (SIGINT) stops both.
- * Uses the connector already built in lib/ (DEMO_SKIP_BUILD=1); builds example/dist if missing.
+ * With its ports taken: a taken SES port falls back to a free one (and the playground sends
+ * there); a taken app port stops the demo at once with a sentence naming it and PORT=, before
+ * anything claims to run. Uses the connector already built in lib/ (DEMO_SKIP_BUILD=1); builds
+ * example/dist if missing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { connect } from 'node:net';
+import { type Server, connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 
 import { Client } from '../support/client.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../../test/support/free-port.js';
 
 const demoScript = fileURLToPath(new URL('../../../scripts/demo.mjs', import.meta.url));
 
@@ -26,60 +29,161 @@ const refuses = async (port: number): Promise<boolean> =>
     });
   });
 
-let demo: ChildProcess | undefined;
+/** Something else already listening on 127.0.0.1:`port`, as a second demo or dev server would. */
+const occupy = async (port: number): Promise<Server & { connections: number }> => {
+  const server = Object.assign(createServer(), { connections: 0 });
+  server.on('connection', (socket) => {
+    server.connections += 1;
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return server;
+};
 
-afterAll(() => {
+const occupied: Server[] = [];
+const demos: ChildProcess[] = [];
+
+afterEach(async () => {
   // After a failure, end the demo and the app it started: the demo runs in its own process group.
-  if (demo?.pid !== undefined && demo.exitCode === null && demo.signalCode === null) {
-    process.kill(-demo.pid, 'SIGKILL');
+  for (const demo of demos.splice(0)) {
+    if (demo.pid !== undefined && demo.exitCode === null && demo.signalCode === null) {
+      process.kill(-demo.pid, 'SIGKILL');
+    }
   }
+  await Promise.all(
+    occupied.splice(0).map(async (server) => new Promise((resolve) => server.close(resolve)))
+  );
 });
+
+type Demo = {
+  child: ChildProcess;
+  /** Everything it printed so far, stdout and stderr interleaved. */
+  output: () => string;
+  exited: Promise<number | null>;
+  /** 'running' once it says so, or how it stopped first. */
+  outcome: Promise<string>;
+};
+
+const runDemo = (appPort: number, sesPort: number): Demo => {
+  const child = spawn(process.execPath, [demoScript], {
+    env: {
+      ...process.env,
+      // Vitest sets BASE_URL=/ for Vite; the app needs a real one.
+      BASE_URL: `http://localhost:${appPort}`,
+      PORT: String(appPort),
+      SES_PORT: String(sesPort),
+      DEMO_SKIP_BUILD: '1',
+      LOGTO_ENDPOINT: '',
+      NODE_ENV: 'development',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  demos.push(child);
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
+  child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const outcome = Promise.race([
+    expect
+      .poll(() => output, { timeout: 90_000, interval: 200 })
+      .toContain('Press Ctrl-C to stop both.')
+      .then(() => 'running'),
+    exited.then((code) => `stopped with exit code ${code}`),
+  ]);
+  return { child, output: () => output, exited, outcome };
+};
+
+/** The URL printed after `label` under "The demo is running:". */
+const printed = (output: string, label: string): string | undefined =>
+  new RegExp(`${label}\\s+(http\\S+)`).exec(output)?.[1];
+
+const sentSubjects = async (sesUrl: string): Promise<string[]> => {
+  const store = (await (await fetch(`${sesUrl}/store`)).json()) as { emails: Array<{ subject: string }> };
+  return store.emails.map(({ subject }) => subject);
+};
+
+/** Says "running" only after both listened, and for nothing that is not. */
+const expectNothingClaimed = (output: string): void => {
+  expect(output).not.toContain('The demo is running');
+  expect(output).not.toContain('Example app:');
+  expect(output).not.toMatch(/listening on/i);
+};
 
 describe('npm run demo', () => {
   it('starts the local SES and the app, delivers from the playground, and stops both on Ctrl-C', async () => {
     const [appPort, sesPort] = [await freePort(), await freePort()];
-    const child = spawn(process.execPath, [demoScript], {
-      env: {
-        ...process.env,
-        // Vitest sets BASE_URL=/ for Vite; the app needs a real one.
-        BASE_URL: `http://localhost:${appPort}`,
-        PORT: String(appPort),
-        SES_PORT: String(sesPort),
-        DEMO_SKIP_BUILD: '1',
-        LOGTO_ENDPOINT: '',
-        NODE_ENV: 'development',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    demo = child;
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (text: string) => (output += text));
-    child.stderr.setEncoding('utf8').on('data', (text: string) => (output += text));
+    const demo = runDemo(appPort, sesPort);
 
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    const ready = await Promise.race([
-      expect
-        .poll(() => output, { timeout: 90_000, interval: 200 })
-        .toContain('Press Ctrl-C to stop both.')
-        .then(() => 'running'),
-      exited.then((code) => `stopped with exit code ${code}`),
-    ]);
-    expect(ready, output).toBe('running');
-    expect(output).toContain(`http://localhost:${appPort}/playground`);
-    expect(output).toContain(`http://127.0.0.1:${sesPort}`);
+    expect(await demo.outcome, demo.output()).toBe('running');
+    expect(printed(demo.output(), 'connector playground')).toBe(`http://localhost:${appPort}/playground`);
+    expect(printed(demo.output(), 'web UI')).toBe(`http://127.0.0.1:${sesPort}`);
 
     const page = await new Client(`http://localhost:${appPort}`).submit('/playground', '#connector-form');
     expect(page.status).toBe(200);
     expect(page.document.querySelector('#result h2')?.textContent).toBe('Test email sent');
-    const store = (await (await fetch(`http://127.0.0.1:${sesPort}/store`)).json()) as {
-      emails: Array<{ subject: string }>;
-    };
-    expect(store.emails.map(({ subject }) => subject)).toEqual([expect.stringContaining('000000')]);
+    expect(await sentSubjects(`http://127.0.0.1:${sesPort}`)).toEqual([expect.stringContaining('000000')]);
 
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(0);
     expect(await refuses(appPort)).toBe(true);
     expect(await refuses(sesPort)).toBe(true);
   }, 120_000);
+
+  it('moves the local SES to a free port when its port is taken, and fills the playground in with that one', async () => {
+    const [appPort, sesPort] = [await freePort(), await freePort()];
+    const squatter = await occupy(sesPort);
+    occupied.push(squatter);
+    const demo = runDemo(appPort, sesPort);
+
+    expect(await demo.outcome, demo.output()).toBe('running');
+    expect(demo.output()).toContain(`demo: port ${sesPort} is taken; the local SES takes a free one.`);
+    const ses = printed(demo.output(), 'web UI');
+    expect(printed(demo.output(), 'connector playground')).toBe(`http://localhost:${appPort}/playground`);
+    expect(ses).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(ses).not.toBe(`http://127.0.0.1:${sesPort}`);
+    // Both printed URLs answer; the playground sends to the SES it printed.
+    expect((await fetch(ses ?? '')).status).toBe(200);
+    const client = new Client(`http://localhost:${appPort}`);
+    const form = await client.get('/playground');
+    expect(form.document.querySelector('#field-endpoint')?.getAttribute('value')).toBe(ses);
+    const page = await client.submit('/playground', '#connector-form');
+    expect(page.document.querySelector('#result h2')?.textContent).toBe('Test email sent');
+    expect(await sentSubjects(ses ?? '')).toEqual([expect.stringContaining('000000')]);
+    const connectionsBefore = squatter.connections;
+
+    demo.child.kill('SIGINT');
+    expect(await demo.exited).toBe(0);
+    expect(await refuses(appPort)).toBe(true);
+    expect(squatter.connections).toBe(connectionsBefore);
+  }, 120_000);
+
+  it.each([
+    ['the app port is taken', { app: true, ses: false }],
+    ['both ports are taken', { app: true, ses: true }],
+  ])(
+    'stops at once with one sentence naming the port and PORT= when %s, and leaves nothing running',
+    async (_case, taken) => {
+      const [appPort, sesPort] = [await freePort(), await freePort()];
+      if (taken.app) {
+        occupied.push(await occupy(appPort));
+      }
+      if (taken.ses) {
+        occupied.push(await occupy(sesPort));
+      }
+      const demo = runDemo(appPort, sesPort);
+
+      expect(await demo.outcome, demo.output()).toBe('stopped with exit code 1');
+      const output = demo.output();
+      const errors = output.split('\n').filter((line) => line.startsWith('demo:'));
+      expect(errors).toEqual([expect.stringContaining(`port ${appPort}`)]);
+      expect(errors[0]).toContain('PORT=');
+      expectNothingClaimed(output);
+      expect(output).not.toContain('TypeError');
+      if (!taken.ses) {
+        expect(await refuses(sesPort)).toBe(true);
+      }
+    },
+    120_000
+  );
 });

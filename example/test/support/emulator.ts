@@ -1,12 +1,10 @@
-import { type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { startEmulator as startLocalSes } from '../../../test/support/emulator.js';
+import { type InboxEmail, readInbox } from '../../src/playground/inbox.js';
 
-import emulatorModule from 'aws-ses-v2-local';
-
-import { type InboxEmail, clearInbox, readInbox } from '../../src/playground/inbox.js';
-import { closeServer } from './app.js';
-
-/** aws-ses-v2-local on 127.0.0.1 at a free port. Its store is per process: one at a time. */
+/**
+ * aws-ses-v2-local on 127.0.0.1 at a free port (the connector's own test support starts it),
+ * read the way the playground reads it. Its store is per process: one at a time.
+ */
 export type Emulator = {
   url: string;
   /** What it received, newest first. */
@@ -15,22 +13,12 @@ export type Emulator = {
   close: () => Promise<void>;
 };
 
-type StartEmulator = (config: { host: string; port: number }) => Promise<Server>;
-
-// A CommonJS module with `exports.default`: Node's ESM import gives the exports object as the
-// default, bundler-style interop gives the function itself.
-const start: StartEmulator =
-  typeof (emulatorModule as unknown) === 'function'
-    ? (emulatorModule as unknown as StartEmulator)
-    : (emulatorModule as unknown as { default: StartEmulator }).default;
-
 export const startEmulator = async (): Promise<Emulator> => {
-  const server = await start({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const emulator = await startLocalSes();
   return {
-    url,
-    emails: async () => readInbox(url),
-    clear: async () => clearInbox(url),
-    close: async () => closeServer(server),
+    url: emulator.endpoint,
+    emails: async () => readInbox(emulator.endpoint),
+    clear: emulator.clear,
+    close: emulator.close,
   };
 };

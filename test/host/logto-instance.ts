@@ -221,7 +221,7 @@ export const createInstanceWithSecondKit = async (instanceDir: string, parent: s
   return copyDir;
 };
 
-/** Whether `npm ci` has been run in test/logto-host. */
+/** Whether `npm ci` has been run in test/host. */
 export const hostSuiteInstalled = async (): Promise<boolean> => {
   try {
     const entries = await readdir(hostModules);

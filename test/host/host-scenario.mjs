@@ -1,5 +1,5 @@
 // One scenario of the Logto host suite, in a process of its own (Logto's loader caches the
-// connectors it loads for the life of the process), started by stock-logto.spec.ts.
+// connectors it loads for the life of the process), started by stock-logto.test.ts.
 //
 // This file plays Logto core: it calls the published @logto/cli loader of one Logto release on a
 // throwaway instance folder where `logto connector add` extracted the packed connector, and it
@@ -8,7 +8,7 @@
 // JavaScript run by plain `node`, with no loader hooks, so the connector is imported exactly as
 // Logto imports it. It imports no bare package itself: everything comes by absolute path.
 //
-// Input: one JSON argument (see ScenarioInput in stock-logto.spec.ts). Output: assertion
+// Input: one JSON argument (see ScenarioInput in logto-instance.ts). Output: assertion
 // failures make the process exit non-zero; on success the last stdout line is
 // `HOST-SCENARIO-RESULT <json>` with what the host saw, for the spec to check further.
 import assert from 'node:assert/strict';
@@ -17,7 +17,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-/** @type {import('./stock-logto.spec.ts').ScenarioInput} */
+/** @type {import('./logto-instance.ts').ScenarioInput} */
 const input = JSON.parse(process.argv[2] ?? '{}');
 const { scenario, instanceDir, cliDir, credentials, endpoints, recipient } = input;
 
@@ -200,7 +200,12 @@ const scenarios = {
       `data:image/svg+xml;base64,${readFileSync(path.join(connectorDir, file)).toString('base64')}`;
     assert.equal(rawMetadata.logo, svg('logo.svg'));
     assert.equal(rawMetadata.logoDark, svg('logo-dark.svg'));
-    assert.equal(rawMetadata.readme, readFileSync(path.join(connectorDir, 'README.md'), 'utf8'));
+    // The Console's "Check README" drawer shows the Console guide, read from a path with a folder
+    // (Logto's readUrl falls back to the path itself when the file is missing).
+    assert.equal(
+      rawMetadata.readme,
+      readFileSync(path.join(connectorDir, 'docs', 'console-guide.md'), 'utf8')
+    );
     // notImplemented (getConfig at load time) throws core's own ConnectorError: the CLI and core
     // share one connector-kit, as in Logto's image.
     await assert.rejects(

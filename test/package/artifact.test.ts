@@ -18,7 +18,7 @@ import {
   hostProvidedModules,
   optionalNativeModules,
 } from './bundle-imports.js';
-import { repoRoot } from './logto-instance.js';
+import { repoRoot } from '../support/repo.js';
 
 const run = promisify(execFile);
 const bundlePath = join(repoRoot, 'lib', 'index.js');
@@ -166,7 +166,7 @@ describe('the bundle judge', () => {
 });
 
 describe('the packed tarball', () => {
-  it('ships lib/ (the connector and the send-test command), the logos, README, CHANGELOG, LICENSE and package.json, nothing else', async () => {
+  it('ships lib/ (the connector and the send-test command), the logos, README, the Console guide, CHANGELOG, LICENSE and package.json, nothing else', async () => {
     const { stdout } = await run('npm', ['pack', '--dry-run', '--json'], {
       cwd: repoRoot,
       maxBuffer: 16 * 1024 * 1024,
@@ -177,6 +177,7 @@ describe('the packed tarball', () => {
       'CHANGELOG.md',
       'LICENSE',
       'README.md',
+      'docs/console-guide.md',
       'lib/THIRD-PARTY-NOTICES.txt',
       'lib/cli.js',
       'lib/index.d.ts',

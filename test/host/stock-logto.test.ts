@@ -11,7 +11,6 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -19,7 +18,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type FakeSes, respond, startFakeSes } from '../support/fake-ses.js';
-import { type Emulator, type StoredEmail, startEmulator } from '../wire/emulator.js';
+import { type Emulator, type StoredEmail, startEmulator } from '../support/emulator.js';
+import { freePort } from '../support/free-port.js';
 
 import {
   type HostRelease,
@@ -39,7 +39,7 @@ import {
 const run = promisify(execFile);
 
 if (!(await hostSuiteInstalled())) {
-  throw new Error('The Logto host suite needs its hosts installed first: npm ci --prefix test/logto-host');
+  throw new Error('The Logto host suite needs its hosts installed first: npm ci --prefix test/host');
 }
 
 const versionOf = (bin: string) => execFileSync(bin, ['-p', 'process.version'], { encoding: 'utf8' }).trim();
@@ -63,18 +63,6 @@ let byHandInstance: string;
 let emulator: Emulator | undefined;
 let fakes: FakeSes[] = [];
 let endpoints: ScenarioInput['endpoints'];
-
-const closedLoopbackPort = async (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => {
-        resolve(typeof address === 'object' && address ? address.port : 0);
-      });
-    });
-  });
 
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'connector-aws-ses-host-'));
@@ -119,7 +107,7 @@ beforeAll(async () => {
     rejecting: rejecting.endpoint,
     quota: quota.endpoint,
     throttling: throttling.endpoint,
-    closed: `http://127.0.0.1:${await closedLoopbackPort()}`,
+    closed: `http://127.0.0.1:${await freePort()}`,
   };
 });
 
@@ -197,7 +185,7 @@ const checkLoaded = (facts: Facts) => {
     type: 'Email',
     hasConfigGuard: true,
     logoIsDataUrl: true,
-    readmeStart: expect.stringMatching(/^# connector-aws-ses/),
+    readmeStart: expect.stringMatching(/^# Set up Amazon SES\n/),
     skipped: [],
     // The CLI prefixes the last path fragment with connector- unless it has it (or starts with @).
     addSpecs: {

@@ -1,6 +1,7 @@
 /**
- * The local SES emulator (aws-ses-v2-local) on 127.0.0.1 at a free port, for the wire suites and
- * the load script. Its store is module-level state: one emulator per process at a time.
+ * The local SES emulator (aws-ses-v2-local) on 127.0.0.1 at a free port, for the test suites (the
+ * example app's too) and the load script. Its store is module-level state: one emulator per
+ * process at a time.
  */
 import { type Server, request } from 'node:http';
 import { type AddressInfo } from 'node:net';
