@@ -181,11 +181,13 @@ const toolsOf = (dir: string): Tools => ({
   binDir: join(dir, 'node_modules', '.bin'),
 });
 
-/** The environment of every build command: PATH with Node 22 first, nothing else of the caller's but HOME and proxies' absence. */
+/**
+ * The environment of every build command: the caller's (the registry, proxy and CA settings pnpm
+ * needs to download, e.g. NODE_EXTRA_CA_CERTS) without AWS_* settings, Node 22 first on PATH.
+ */
 export const buildEnvironment = (tools: Tools): NodeJS.ProcessEnv => ({
+  ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('AWS_'))),
   PATH: `${tools.binDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
-  HOME: process.env.HOME ?? homedir(),
-  LANG: 'C.UTF-8',
   // No husky hooks, no prompts.
   CI: 'true',
 });
