@@ -290,7 +290,7 @@ export const ensureLogtoBuild = async (
     await pnpm(['install', '--frozen-lockfile', '--store-dir', storeDir, '--reporter=append-only'], 900_000);
     log("pnpm -r --workspace-concurrency=2 --filter '@logto/core...' build");
     await pnpm(
-      ['-r', '--workspace-concurrency=2', '--filter', '@logto/core...', 'build', '--reporter=append-only'],
+      ['-r', '--workspace-concurrency=2', '--reporter=append-only', '--filter', '@logto/core...', 'build'],
       1_800_000
     );
     await mkdir(join(logtoDir, 'packages', 'core', 'connectors'), { recursive: true });
