@@ -3,7 +3,10 @@ import { type LogtoContext } from '@logto/express';
 import { html, page } from './html.js';
 import { type Settings } from './settings.js';
 
-/** The guide's home page: "Sign In", or "Hello <sub>" with the email and "Sign Out". */
+/**
+ * The guide's home page: "Sign In" and "Register" (the SDK's sign-up route, which opens Logto on
+ * its create-account screen), or "Hello <sub>" with the email and "Sign Out".
+ */
 export const homePage = (settings: Settings, user: LogtoContext | undefined, csrfToken: string): string => {
   const playgroundLink =
     settings.playground &&
@@ -37,7 +40,10 @@ export const homePage = (settings: Settings, user: LogtoContext | undefined, csr
           <button type="submit" id="sign-out">Sign Out</button>
         </form>`
     : html`<h1>Logto + Amazon SES example</h1>
-        <p><a href="/logto/sign-in" id="sign-in">Sign In</a></p>`;
+        <p>
+          <a href="/logto/sign-in" id="sign-in">Sign In</a> or
+          <a href="/logto/sign-up" id="register">Register</a>
+        </p>`;
   return page({
     title: 'Logto + Amazon SES example',
     playground: settings.playground,

@@ -50,6 +50,13 @@ describe('with Logto settings', () => {
     expect(document.querySelector('#sign-in-not-configured')).toBeNull();
   });
 
+  it('shows "Register" linking to the SDK\'s sign-up route (Logto opens on its create-account screen)', async () => {
+    const app = await start(logtoEnv);
+    const { document } = await new Client(app.baseUrl).get('/');
+    expect(document.querySelector('a#register')?.textContent).toBe('Register');
+    expect(document.querySelector('a#register')?.getAttribute('href')).toBe('/logto/sign-up');
+  });
+
   it('lets sign-out forms go to Logto (CSP form-action) and nowhere else', async () => {
     const app = await start(logtoEnv);
     const { headers } = await new Client(app.baseUrl).get('/');
