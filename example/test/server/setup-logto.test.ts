@@ -20,7 +20,7 @@ import {
 } from '../../src/setup-logto/logto-setup-steps.js';
 import { defaultSesEndpoint, helpText, parseCommand } from '../../src/setup-logto/options.js';
 import { resolveBaseUrl } from '../../src/setup-logto/setup.js';
-import { freePort } from '../support/free-port.js';
+import { freePort } from '../../../test/support/free-port.js';
 
 const required = [
   '--logto',
