@@ -207,6 +207,8 @@ const checkConsoleTest = async (facts: Facts, recipient: string) => {
     'endpoint',
     'region',
     'replyTo',
+    // The Retries select has a default value, so the Console's form submits it.
+    'retryPolicy',
     'tags',
     'templates',
     'timeoutMs',
