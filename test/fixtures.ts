@@ -7,9 +7,10 @@ import {
 
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 
 import createConnector, { type AwsSesConfig, resetConnectorState, defaultTemplates } from '../src/index.js';
+import { type FakeSes, respond, startFakeSes } from './support/fake-ses.js';
 
 /** Every Logto usage type, in the order of the kit's enum. */
 export const allTemplateTypes = Object.values(TemplateType);
@@ -185,6 +186,29 @@ export const useMockedSes = () => {
   });
   afterEach(() => {
     resetConnectorState();
+  });
+  return ses;
+};
+
+/**
+ * The fake SES endpoint (test/support/fake-ses.ts) for the surrounding tests: started before the
+ * first, closed after the last; after each test the mocks are restored, the connector's caches
+ * dropped, and the fake's plan, default answer (success) and recorded requests reset. The returned
+ * object's `fake` is set once the tests run.
+ */
+export const useFakeSes = (): { fake: FakeSes } => {
+  const ses = {} as { fake: FakeSes };
+  beforeAll(async () => {
+    ses.fake = await startFakeSes();
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    resetConnectorState();
+    ses.fake.setDefault(respond.succeed());
+    ses.fake.reset();
+  });
+  afterAll(async () => {
+    await ses.fake.close();
   });
   return ses;
 };

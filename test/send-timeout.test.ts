@@ -5,12 +5,11 @@
  * follows.
  */
 import { ConnectorError, TemplateType } from '@logto/connector-kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import { resetConnectorState } from '../src/index.js';
 import { SendAbortSignal } from '../src/ses-client.js';
-import { configAt, connectorWith, rejectionOf } from './fixtures.js';
-import { type FakeSes, respond, startFakeSes } from './support/fake-ses.js';
+import { configAt, connectorWith, rejectionOf, useFakeSes } from './fixtures.js';
+import { respond } from './support/fake-ses.js';
 
 describe('SendAbortSignal', () => {
   it('calls every listener still added, in order, once, then onabort, and keeps the reason', () => {
@@ -43,10 +42,10 @@ describe('SendAbortSignal', () => {
 });
 
 describe('a send that runs out of time, over HTTP', () => {
-  let fake: FakeSes;
+  const ses = useFakeSes();
 
   const connectorFor = async (timeoutMs: number) =>
-    connectorWith(configAt(fake.endpoint, { emailAddress: 'noreply@example.com', timeoutMs }));
+    connectorWith(configAt(ses.fake.endpoint, { emailAddress: 'noreply@example.com', timeoutMs }));
 
   const sendTimesOut = async (timeoutMs: number) => {
     const connector = await connectorFor(timeoutMs);
@@ -59,30 +58,15 @@ describe('a send that runs out of time, over HTTP', () => {
 
   const settle = async (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  beforeAll(async () => {
-    fake = await startFakeSes();
-  });
-
-  afterEach(() => {
-    vi.restoreAllMocks();
-    resetConnectorState();
-    fake.setDefault(respond.succeed());
-    fake.reset();
-  });
-
-  afterAll(async () => {
-    await fake.close();
-  });
-
   it('cancels the request in flight: the hung connection is closed by the client', async () => {
-    fake.setDefault(respond.hang());
+    ses.fake.setDefault(respond.hang());
     await sendTimesOut(500);
-    expect(fake.count).toBe(1);
+    expect(ses.fake.count).toBe(1);
     // Were the abort lost, the SDK would still hold the hung connection open.
-    let open = await fake.openConnections();
+    let open = await ses.fake.openConnections();
     for (let wait = 0; open > 0 && wait < 20; wait += 1) {
       await settle(50);
-      open = await fake.openConnections();
+      open = await ses.fake.openConnections();
     }
     expect(open).toBe(0);
   });
@@ -91,10 +75,10 @@ describe('a send that runs out of time, over HTTP', () => {
     // Throttled just before the deadline; the SDK's backoff for throttling is random() × 500 ms,
     // pinned here to 495 ms, so its retry would come about 450 ms after the deadline.
     vi.spyOn(Math, 'random').mockReturnValue(0.99);
-    fake.plan(respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.', 450));
+    ses.fake.plan(respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.', 450));
     await sendTimesOut(500);
-    expect(fake.count).toBe(1);
+    expect(ses.fake.count).toBe(1);
     await settle(1000);
-    expect(fake.count).toBe(1);
+    expect(ses.fake.count).toBe(1);
   });
 });

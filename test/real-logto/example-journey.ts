@@ -12,7 +12,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,7 +19,10 @@ import { type BrowserContext, type Page } from 'playwright-core';
 
 import { readEnvText } from '../../example/src/setup-logto/env-file.js';
 import { defaultTemplates } from '../../src/default-templates.js';
+import { freePort } from '../support/free-port.js';
+
 import { type RealLogtoContext, type StoredEmail } from './context.js';
+import { runCommand } from './processes.js';
 
 /** Where the example app listens and what setup-logto registered for it. */
 export type ExampleSetup = {
@@ -36,39 +38,6 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** The .env file of this Logto's run: keyed by core's port, so step 6 finds what step 4 wrote. */
 export const exampleEnvFile = (context: RealLogtoContext): string =>
   join(tmpdir(), `real-logto-example-${new URL(context.coreUrl).port}.env`);
-
-const freePort = async (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-
-/** Runs a command to its end (bounded), resolving with its output; rejects with it on failure. */
-const runCommand = async (
-  args: string[],
-  { cwd, env, timeoutMs }: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }
-): Promise<{ status: number; output: string }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(npm, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`npm ${args.join(' ')} took longer than ${timeoutMs / 1000} s:\n${output}`));
-    }, timeoutMs);
-    child.once('error', reject);
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status: status ?? 1, output });
-    });
-  });
 
 /** The setup-logto arguments for the suite's Logto, emulator and admin, for one BASE_URL and .env file. */
 export const setupLogtoArguments = (
@@ -110,22 +79,25 @@ export const setupLogtoForExample = async (
   }
   const { envFile } = chosen;
   context.onCleanup(async () => rm(envFile, { force: true }));
-  const { status, output } = await runCommand(
-    [
-      '--prefix',
-      join(context.repoRoot, 'example'),
-      'run',
-      '--silent',
-      'setup-logto',
-      '--',
-      ...setupLogtoArguments(context, chosen),
-    ],
+  const args = [
+    '--prefix',
+    join(context.repoRoot, 'example'),
+    'run',
+    '--silent',
+    'setup-logto',
+    '--',
+    ...setupLogtoArguments(context, chosen),
+  ];
+  const output = await runCommand(npm, args, {
+    cwd: context.repoRoot,
     // Only what npm and node need: the command must not pick up the caller's SETUP_LOGTO_* variables.
-    { cwd: context.repoRoot, env: { PATH: process.env.PATH, HOME: process.env.HOME }, timeoutMs: 120_000 }
-  );
-  if (status !== 0) {
-    throw new Error(`setup-logto exited with ${status}:\n${output}`);
-  }
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    timeoutMs: 120_000,
+  }).catch((error: unknown) => {
+    // The message names the arguments: keep the admin's password out of it.
+    const message = error instanceof Error ? error.message : String(error);
+    throw new Error(`setup-logto failed: ${message.replaceAll(context.admin.password, '<password>')}`);
+  });
   return { ...chosen, output };
 };
 
@@ -324,14 +296,15 @@ export const runExampleJourney = async (context: RealLogtoContext, setup?: Examp
   }
 
   await context.step('example: build and start (NODE_ENV=production)', async () => {
-    const { status, output } = await runCommand(['run', '--silent', 'build'], {
+    await runCommand(npm, ['run', '--silent', 'build'], {
       cwd: join(context.repoRoot, 'example'),
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
       timeoutMs: 180_000,
+    }).catch((error: unknown) => {
+      throw new Error(
+        `The example's build failed: ${error instanceof Error ? error.message : String(error)}`
+      );
     });
-    if (status !== 0) {
-      throw new Error(`The example's build failed:\n${output}`);
-    }
     await startExample(context, ready);
   });
 

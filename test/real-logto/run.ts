@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 import { type Browser, chromium } from 'playwright-core';
 
+import { chromiumLaunchOptions } from '../support/chromium.js';
 import { startEmulator } from '../support/emulator.js';
 
 import type { RealLogtoContext } from './context.js';
@@ -31,24 +32,7 @@ import { createCleanups, createScreenshots, createStepRunner } from './steps.js'
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const outputDir = join(repoRoot, 'test-output', 'logto');
 
-/** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH overrides. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-const launchBrowser = async (): Promise<Browser> =>
-  chromium.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+const launchBrowser = async (): Promise<Browser> => chromium.launch(chromiumLaunchOptions);
 
 const main = async (): Promise<number> => {
   const suiteStarted = performance.now();

@@ -2,6 +2,8 @@
  * SES set-ups the doctor and the send-path diagnosis are tested against, as fake SES regions
  * (test/support/fake-ses.ts). One sender, one recipient, one home region.
  */
+import { type DoctorCheckId, type DoctorCheckStatus } from '../../src/index.js';
+
 import { type FakeSesRegion } from './fake-ses.js';
 
 /** The region the configs name. */
@@ -67,3 +69,22 @@ export const sesScenarios = {
     },
   },
 } satisfies Record<string, Record<string, FakeSesRegion>>;
+
+/**
+ * What the doctor reports for {@link sesScenarios}' `healthyProduction` account without a test
+ * email: every check passes, and those that need more (another region, a test send) are skipped.
+ */
+export const healthyChecks: Record<DoctorCheckId, DoctorCheckStatus> = {
+  config: 'pass',
+  credentials: 'pass',
+  account: 'pass',
+  sandbox: 'pass',
+  quota: 'pass',
+  'sender-identity': 'pass',
+  dkim: 'pass',
+  'mail-from': 'pass',
+  'other-regions': 'skip',
+  'configuration-set': 'pass',
+  recipient: 'pass',
+  'test-send': 'skip',
+};

@@ -31,6 +31,7 @@ import {
 } from '../support/fake-ses.js';
 import {
   configurationSetName,
+  healthyChecks,
   homeRegion,
   notVerified,
   otherRegion,
@@ -118,21 +119,6 @@ const textStatuses = (text: string): Record<string, DoctorCheckStatus | undefine
     )
   );
 
-const healthy: Record<DoctorCheckId, DoctorCheckStatus> = {
-  config: 'pass',
-  credentials: 'pass',
-  account: 'pass',
-  sandbox: 'pass',
-  quota: 'pass',
-  'sender-identity': 'pass',
-  dkim: 'pass',
-  'mail-from': 'pass',
-  'other-regions': 'skip',
-  'configuration-set': 'pass',
-  recipient: 'pass',
-  'test-send': 'skip',
-};
-
 const allSkippedAfter = (
   first: Partial<Record<DoctorCheckId, DoctorCheckStatus>>
 ): Record<DoctorCheckId, DoctorCheckStatus> =>
@@ -167,7 +153,7 @@ const scenarios: Scenario[] = [
     name: 'a healthy production account, with a test email',
     regions: sesScenarios.healthyProduction,
     args: [...to, '--send'],
-    statuses: { ...healthy, 'test-send': 'pass' },
+    statuses: { ...healthyChecks, 'test-send': 'pass' },
     says: {
       credentials: ['From the config', 'AKIA…MPLE'],
       account: ['Sending is enabled in eu-west-1', 'HEALTHY'],
@@ -185,7 +171,7 @@ const scenarios: Scenario[] = [
     name: 'the sandbox with an unverified recipient',
     regions: sesScenarios.sandbox,
     args: to,
-    statuses: { ...healthy, sandbox: 'warn', recipient: 'fail' },
+    statuses: { ...healthyChecks, sandbox: 'warn', recipient: 'fail' },
     says: {
       sandbox: [
         'SES sandbox in eu-west-1',
@@ -202,7 +188,7 @@ const scenarios: Scenario[] = [
     name: 'the sender verified only in another region',
     regions: sesScenarios.senderElsewhere,
     statuses: {
-      ...healthy,
+      ...healthyChecks,
       'sender-identity': 'fail',
       dkim: 'skip',
       'mail-from': 'skip',
@@ -226,7 +212,7 @@ const scenarios: Scenario[] = [
     name: 'DKIM pending',
     regions: sesScenarios.dkimPending,
     statuses: {
-      ...healthy,
+      ...healthyChecks,
       'sender-identity': 'fail',
       dkim: 'warn',
       'other-regions': 'fail',
@@ -250,7 +236,7 @@ const scenarios: Scenario[] = [
   {
     name: 'a missing configuration set',
     regions: sesScenarios.missingConfigurationSet,
-    statuses: { ...healthy, 'configuration-set': 'fail', recipient: 'skip' },
+    statuses: { ...healthyChecks, 'configuration-set': 'fail', recipient: 'skip' },
     says: {
       'configuration-set': [
         `${configurationSetName} does not exist in eu-west-1`,
@@ -264,7 +250,7 @@ const scenarios: Scenario[] = [
     name: 'no configuration set configured',
     regions: sesScenarios.missingConfigurationSet,
     config: { configurationSetName: undefined },
-    statuses: { ...healthy, 'configuration-set': 'skip', recipient: 'skip' },
+    statuses: { ...healthyChecks, 'configuration-set': 'skip', recipient: 'skip' },
     says: { 'configuration-set': ['No configurationSetName'] },
     exit: 0,
   },
@@ -279,7 +265,7 @@ const scenarios: Scenario[] = [
     args: to,
     config: { emailAddress: undefined },
     statuses: {
-      ...healthy,
+      ...healthyChecks,
       sandbox: 'warn',
       'sender-identity': 'skip',
       dkim: 'skip',
@@ -295,7 +281,7 @@ const scenarios: Scenario[] = [
     name: 'a suppressed recipient',
     regions: sesScenarios.suppressedRecipient,
     args: to,
-    statuses: { ...healthy, recipient: 'fail' },
+    statuses: { ...healthyChecks, recipient: 'fail' },
     says: {
       recipient: [
         'account-level suppression list since 2026-11-30 (reason BOUNCE)',
@@ -309,7 +295,7 @@ const scenarios: Scenario[] = [
     regions: sesScenarios.healthyProduction,
     args: to,
     before: denied('GetAccount'),
-    statuses: { ...healthy, account: 'skip', sandbox: 'skip', quota: 'skip' },
+    statuses: { ...healthyChecks, account: 'skip', sandbox: 'skip', quota: 'skip' },
     says: {
       account: ['AccessDenied', 'Allow ses:GetAccount'],
       sandbox: ['GetAccount did not answer'],
@@ -321,7 +307,13 @@ const scenarios: Scenario[] = [
     name: 'AccessDenied on GetEmailIdentity',
     regions: sesScenarios.healthyProduction,
     before: denied('GetEmailIdentity'),
-    statuses: { ...healthy, 'sender-identity': 'skip', dkim: 'skip', 'mail-from': 'skip', recipient: 'skip' },
+    statuses: {
+      ...healthyChecks,
+      'sender-identity': 'skip',
+      dkim: 'skip',
+      'mail-from': 'skip',
+      recipient: 'skip',
+    },
     says: { 'sender-identity': ['AccessDenied', 'Allow ses:GetEmailIdentity'] },
     exit: 0,
   },
@@ -331,7 +323,7 @@ const scenarios: Scenario[] = [
     args: to,
     before: denied('GetEmailIdentity'),
     statuses: {
-      ...healthy,
+      ...healthyChecks,
       sandbox: 'warn',
       'sender-identity': 'skip',
       dkim: 'skip',
@@ -345,7 +337,7 @@ const scenarios: Scenario[] = [
     name: 'AccessDenied on GetConfigurationSet',
     regions: sesScenarios.healthyProduction,
     before: denied('GetConfigurationSet'),
-    statuses: { ...healthy, 'configuration-set': 'skip', recipient: 'skip' },
+    statuses: { ...healthyChecks, 'configuration-set': 'skip', recipient: 'skip' },
     says: { 'configuration-set': ['AccessDenied', 'Allow ses:GetConfigurationSet'] },
     exit: 0,
   },
@@ -354,7 +346,7 @@ const scenarios: Scenario[] = [
     regions: sesScenarios.healthyProduction,
     args: to,
     before: denied('GetSuppressedDestination'),
-    statuses: { ...healthy, recipient: 'skip' },
+    statuses: { ...healthyChecks, recipient: 'skip' },
     says: { recipient: ['AccessDenied', 'Allow ses:GetSuppressedDestination'] },
     exit: 0,
   },
@@ -367,7 +359,7 @@ const scenarios: Scenario[] = [
       }
     },
     statuses: {
-      ...healthy,
+      ...healthyChecks,
       'sender-identity': 'fail',
       dkim: 'skip',
       'mail-from': 'skip',
@@ -395,7 +387,7 @@ const scenarios: Scenario[] = [
       }
     },
     statuses: {
-      ...healthy,
+      ...healthyChecks,
       account: 'warn',
       sandbox: 'skip',
       quota: 'skip',
@@ -428,7 +420,7 @@ const scenarios: Scenario[] = [
       },
     },
     statuses: {
-      ...healthy,
+      ...healthyChecks,
       account: 'fail',
       quota: 'warn',
       'mail-from': 'warn',
@@ -462,7 +454,7 @@ const scenarios: Scenario[] = [
         configurationSets: { [configurationSetName]: {} },
       },
     },
-    statuses: { ...healthy, account: 'warn', quota: 'fail', recipient: 'skip' },
+    statuses: { ...healthyChecks, account: 'warn', quota: 'fail', recipient: 'skip' },
     says: { account: ['PROBATION'], quota: ['1000 of 1000', '(100 %)'] },
     exit: 1,
   },
@@ -474,7 +466,7 @@ const scenarios: Scenario[] = [
       fake.setDefault(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
     },
     statuses: {
-      ...healthy,
+      ...healthyChecks,
       'sender-identity': 'fail',
       dkim: 'skip',
       'mail-from': 'skip',

@@ -7,19 +7,15 @@
 import { createServer } from 'node:net';
 
 import { ConnectorError, TemplateType } from '@logto/connector-kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
-import createConnector, {
-  type AwsSesConfig,
-  type RetryPolicy,
-  resetConnectorState,
-} from '../../src/index.js';
-import { accessKeyId, rejectionOf, secret } from '../fixtures.js';
-import { type FakeSes, type FakeSesAction, respond, startFakeSes } from '../support/fake-ses.js';
+import createConnector, { type AwsSesConfig, type RetryPolicy } from '../../src/index.js';
+import { accessKeyId, rejectionOf, secret, useFakeSes } from '../fixtures.js';
+import { type FakeSesAction, respond } from '../support/fake-ses.js';
 
-let fake: FakeSes;
+const ses = useFakeSes();
 
-const configFor = (retryPolicy: RetryPolicy | undefined, endpoint = fake.endpoint): AwsSesConfig => ({
+const configFor = (retryPolicy: RetryPolicy | undefined, endpoint = ses.fake.endpoint): AwsSesConfig => ({
   accessKeyId,
   accessKeySecret: secret,
   region: 'eu-west-1',
@@ -35,21 +31,6 @@ const sendWith = async (config: AwsSesConfig) => {
   return connector.sendMessage({ to: 'ada@example.com', type: TemplateType.Generic, payload: { code: '1' } });
 };
 
-beforeAll(async () => {
-  fake = await startFakeSes();
-});
-
-afterEach(() => {
-  vi.restoreAllMocks();
-  resetConnectorState();
-  fake.setDefault(respond.succeed());
-  fake.reset();
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
 /** Two failures, then success: what each policy makes of them. */
 const twoFailures: Array<[string, FakeSesAction]> = [
   ['a server error (500 InternalFailure)', respond.sesError('InternalFailure', 500, 'Internal failure.')],
@@ -61,43 +42,43 @@ describe('retryPolicy "deliver" (the default): at least once', () => {
   it.each(twoFailures)('retries %s until SES accepts the email', async (_name, action) => {
     // No backoff wait: the SDK's jitter is random() × base.
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    fake.plan(action, 2);
+    ses.fake.plan(action, 2);
     await expect(sendWith(configFor(undefined))).resolves.toEqual(expect.any(String));
-    expect(fake.count).toBe(3);
-    expect(fake.accepted()).toHaveLength(1);
+    expect(ses.fake.count).toBe(3);
+    expect(ses.fake.accepted()).toHaveLength(1);
   });
 
   it('is what an explicit "deliver" does too', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    fake.plan(respond.reset(), 2);
+    ses.fake.plan(respond.reset(), 2);
     await expect(sendWith(configFor('deliver'))).resolves.toEqual(expect.any(String));
-    expect(fake.count).toBe(3);
+    expect(ses.fake.count).toBe(3);
   });
 });
 
 describe('retryPolicy "at-most-once"', () => {
   it.each(twoFailures)('does not retry after %s: one request, a ConnectorError', async (_name, action) => {
-    fake.plan(action, 2);
+    ses.fake.plan(action, 2);
     const error = await rejectionOf(sendWith(configFor('at-most-once')));
     expect(error).toBeInstanceOf(ConnectorError);
-    expect(fake.count).toBe(1);
-    expect(fake.accepted()).toHaveLength(0);
+    expect(ses.fake.count).toBe(1);
+    expect(ses.fake.accepted()).toHaveLength(0);
   });
 
   it('retries throttling, which SES answers without accepting the email', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    fake.plan(respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.'), 2);
+    ses.fake.plan(respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.'), 2);
     await expect(sendWith(configFor('at-most-once'))).resolves.toEqual(expect.any(String));
-    expect(fake.count).toBe(3);
-    expect(fake.accepted()).toHaveLength(1);
+    expect(ses.fake.count).toBe(3);
+    expect(ses.fake.accepted()).toHaveLength(1);
   });
 
   it('gives up after three throttled attempts with rate_limit_exceeded', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    fake.setDefault(respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.'));
+    ses.fake.setDefault(respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.'));
     const error = await rejectionOf(sendWith(configFor('at-most-once')));
     expect(error).toMatchObject({ code: 'rate_limit_exceeded' });
-    expect(fake.count).toBe(3);
+    expect(ses.fake.count).toBe(3);
   });
 
   it('retries a refused connection, which never carried the request', async () => {
@@ -119,12 +100,12 @@ describe('retryPolicy "at-most-once"', () => {
 
   it('keeps a client of its own: the same keys with "deliver" still retry', async () => {
     vi.spyOn(Math, 'random').mockReturnValue(0);
-    fake.plan(respond.reset(), 1);
+    ses.fake.plan(respond.reset(), 1);
     await expect(rejectionOf(sendWith(configFor('at-most-once')))).resolves.toBeInstanceOf(ConnectorError);
-    fake.reset();
-    fake.plan(respond.reset(), 1);
+    ses.fake.reset();
+    ses.fake.plan(respond.reset(), 1);
     await expect(sendWith(configFor('deliver'))).resolves.toEqual(expect.any(String));
-    expect(fake.count).toBe(2);
+    expect(ses.fake.count).toBe(2);
   });
 });
 

@@ -5,35 +5,19 @@
  * SES's reads the way SES does, which the report must say.
  */
 import { type DoctorReport, doctorCheckIds, runDoctor } from 'connector-aws-ses';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type RunningApp, startApp } from '../support/app.js';
 import { Client } from '../support/client.js';
-import { type Emulator, startEmulator } from '../support/emulator.js';
+import { usePlaygroundApp } from '../support/playground.js';
 
-let emulator: Emulator;
-let app: RunningApp;
+const playground = usePlaygroundApp();
 
 const form = '#connector-form';
 const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYPLAYGROUND';
 
-beforeAll(async () => {
-  emulator = await startEmulator();
-  app = await startApp({ SES_EMULATOR_URL: emulator.url, SESSION_SECRET: 'test-session-secret' });
-});
-
-beforeEach(async () => {
-  await emulator.clear();
-});
-
-afterAll(async () => {
-  await app.close();
-  await emulator.close();
-});
-
 /** Loads the playground and posts its form to "Check setup", with some fields replaced. */
 const checkSetup = async (changes: Record<string, string> = {}) => {
-  const client = new Client(app.baseUrl);
+  const client = new Client(playground.app.baseUrl);
   const page = await client.get('/playground');
   const fields = Client.formFields(page.document, form).map(([name, value]): [string, string] => [
     name,
@@ -52,7 +36,7 @@ const reportOf = (page: Awaited<ReturnType<typeof checkSetup>>['page']): Array<[
 
 describe('Check setup', () => {
   it('is a button of the connector form, next to "Send test email", posting to /playground/doctor', async () => {
-    const { document } = await new Client(app.baseUrl).get('/playground');
+    const { document } = await new Client(playground.app.baseUrl).get('/playground');
     const button = document.querySelector(`${form} button#check-setup`);
     expect(button?.textContent).toBe('Check setup');
     expect(button?.getAttribute('formaction')).toBe('/playground/doctor#doctor');
@@ -87,14 +71,14 @@ describe('Check setup', () => {
       'Some checks failed: see the fixes below.'
     );
     expect(page.document.querySelector('#doctor')?.toString()).not.toContain(secret);
-    expect(await emulator.emails()).toEqual([]);
+    expect(await playground.emulator.emails()).toEqual([]);
 
     const direct: DoctorReport = await runDoctor({
       region: 'us-east-1',
       emailAddress: 'Logto Demo <noreply@example.com>',
       accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
       accessKeySecret: secret,
-      endpoint: emulator.url,
+      endpoint: playground.emulator.url,
       templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '{{code}}' }],
     });
     expect(direct.checks.map(({ id, status }) => [id, status])).toEqual(shown);
@@ -131,7 +115,7 @@ describe('Check setup', () => {
   });
 
   it('refuses a post without the CSRF token', async () => {
-    const client = new Client(app.baseUrl);
+    const client = new Client(playground.app.baseUrl);
     const page = await client.get('/playground');
     const fields = Client.formFields(page.document, form).filter(([name]) => name !== '_csrf');
     expect((await client.post('/playground/doctor', fields)).status).toBe(403);

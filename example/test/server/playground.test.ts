@@ -3,35 +3,20 @@
  * "Send test email" through the local SES emulator, Console-style errors, the inbox, CSRF.
  */
 import createConnector, { defaultTemplates, formItems } from 'connector-aws-ses';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 import { ConnectorError, hostKit } from '../../src/host-kit.js';
-import { type RunningApp, startApp } from '../support/app.js';
+import { startApp } from '../support/app.js';
 import { Client, textareaValue } from '../support/client.js';
-import { type Emulator, startEmulator } from '../support/emulator.js';
+import { usePlaygroundApp } from '../support/playground.js';
 
-let emulator: Emulator;
-let app: RunningApp;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-  app = await startApp({ SES_EMULATOR_URL: emulator.url, SESSION_SECRET: 'test-session-secret' });
-});
-
-beforeEach(async () => {
-  await emulator.clear();
-});
-
-afterAll(async () => {
-  await app.close();
-  await emulator.close();
-});
+const playground = usePlaygroundApp();
 
 const form = '#connector-form';
 
 describe('the form', () => {
   it('has one field per formItem, in order, with the required marks and descriptions', async () => {
-    const { status, document } = await new Client(app.baseUrl).get('/playground');
+    const { status, document } = await new Client(playground.app.baseUrl).get('/playground');
 
     expect(status).toBe(200);
     const fields = document.querySelectorAll(`${form} .field[data-key]`);
@@ -45,7 +30,7 @@ describe('the form', () => {
   });
 
   it('masks the secret, uses number and JSON inputs, and fills in the defaults', async () => {
-    const { document } = await new Client(app.baseUrl).get('/playground');
+    const { document } = await new Client(playground.app.baseUrl).get('/playground');
 
     expect(document.querySelector('#field-accessKeySecret')?.getAttribute('type')).toBe('password');
     expect(document.querySelector('#field-accessKeyId')?.getAttribute('type')).toBe('text');
@@ -57,9 +42,9 @@ describe('the form', () => {
   });
 
   it('is filled in to send through the local emulator', async () => {
-    const { document } = await new Client(app.baseUrl).get('/playground');
+    const { document } = await new Client(playground.app.baseUrl).get('/playground');
 
-    expect(document.querySelector('#field-endpoint')?.getAttribute('value')).toBe(emulator.url);
+    expect(document.querySelector('#field-endpoint')?.getAttribute('value')).toBe(playground.emulator.url);
     expect(document.querySelector('#field-region')?.getAttribute('value')).toBe('us-east-1');
     expect(document.querySelector('#field-to')?.getAttribute('value')).toBe('you@example.com');
   });
@@ -67,11 +52,11 @@ describe('the form', () => {
 
 describe('Send test email', () => {
   it('sends the Generic template with the code 000000 on the first click, and lists it in the inbox', async () => {
-    const page = await new Client(app.baseUrl).submit('/playground', form);
+    const page = await new Client(playground.app.baseUrl).submit('/playground', form);
 
     expect(page.status).toBe(200);
     expect(page.document.querySelector('#result h2')?.textContent).toBe('Test email sent');
-    const [email, ...more] = await emulator.emails();
+    const [email, ...more] = await playground.emulator.emails();
     expect(more).toEqual([]);
     expect(email?.destination.to).toEqual(['you@example.com']);
     expect(email?.subject).toContain('000000');
@@ -88,7 +73,7 @@ describe('Send test email', () => {
   });
 
   it('sends what the Console sends: empty fields dropped, numbers and JSON parsed, secrets masked on the page', async () => {
-    const page = await new Client(app.baseUrl).submit('/playground', form, {
+    const page = await new Client(playground.app.baseUrl).submit('/playground', form, {
       'config.timeoutMs': '4000',
       'config.tags': '{"app": "playground"}',
       'config.configurationSetName': '',
@@ -108,7 +93,7 @@ describe('Send test email', () => {
   });
 
   it("shows an invalid config as the Console does: the invalid_config message and zod's issues", async () => {
-    const page = await new Client(app.baseUrl).submit('/playground', form, {
+    const page = await new Client(playground.app.baseUrl).submit('/playground', form, {
       'config.region': 'US East',
       'config.emailAddress': 'not an address',
     });
@@ -127,11 +112,11 @@ describe('Send test email', () => {
       ),
     ]);
     expect(page.text).toContain('Logto answers HTTP 400');
-    expect(await emulator.emails()).toEqual([]);
+    expect(await playground.emulator.emails()).toEqual([]);
   });
 
   it('shows a failed send as "Error occurred in connector: <errorDescription>"', async () => {
-    const page = await new Client(app.baseUrl).submit('/playground', form, {
+    const page = await new Client(playground.app.baseUrl).submit('/playground', form, {
       'config.endpoint': 'http://127.0.0.1:9',
       'config.timeoutMs': '2000',
     });
@@ -143,7 +128,7 @@ describe('Send test email', () => {
   });
 
   it('stops at the form when a required field is empty or JSON is broken, like the Console', async () => {
-    const page = await new Client(app.baseUrl).submit('/playground', form, {
+    const page = await new Client(playground.app.baseUrl).submit('/playground', form, {
       'config.region': '',
       'config.templates': '[{',
       to: '',
@@ -162,7 +147,7 @@ describe('Send test email', () => {
     expect(page.document.querySelector('#result')).toBeNull();
     // What was typed stays in the form.
     expect(textareaValue(page.document.querySelector('textarea#field-templates'))).toBe('[{');
-    expect(await emulator.emails()).toEqual([]);
+    expect(await playground.emulator.emails()).toEqual([]);
   });
 
   it('recognises the errors the connector throws as the host kit’s ConnectorError', async () => {
@@ -180,7 +165,7 @@ describe('Send test email', () => {
 
 describe('the inbox', () => {
   it('lists the newest email first and can be cleared', async () => {
-    const client = new Client(app.baseUrl);
+    const client = new Client(playground.app.baseUrl);
     await client.submit('/playground', form, { to: 'first@example.com' });
     const page = await client.submit('/playground', form, { to: 'second@example.com' });
 
@@ -192,7 +177,7 @@ describe('the inbox', () => {
     const cleared = await client.submit('/playground', '#inbox form');
     expect(cleared.status).toBe(303);
     expect(cleared.headers.get('location')).toBe('/playground#inbox');
-    expect(await emulator.emails()).toEqual([]);
+    expect(await playground.emulator.emails()).toEqual([]);
     expect((await client.get('/playground')).document.querySelector('#inbox .empty')?.textContent).toBe(
       'No email yet.'
     );
@@ -225,7 +210,7 @@ describe('the inbox', () => {
 
 describe('cross-site request protection (a per-session synchronizer token)', () => {
   it('refuses a post without the token, and sends nothing', async () => {
-    const client = new Client(app.baseUrl);
+    const client = new Client(playground.app.baseUrl);
     const page = await client.get('/playground');
     const fields = Client.formFields(page.document, form).filter(([name]) => name !== '_csrf');
 
@@ -233,12 +218,12 @@ describe('cross-site request protection (a per-session synchronizer token)', () 
 
     expect(refused.status).toBe(403);
     expect(refused.document.querySelector('h1')?.textContent).toBe('Form refused');
-    expect(await emulator.emails()).toEqual([]);
+    expect(await playground.emulator.emails()).toEqual([]);
   });
 
   it("refuses another session's token, as a forged cross-site form would carry", async () => {
-    const victim = new Client(app.baseUrl);
-    const attacker = new Client(app.baseUrl);
+    const victim = new Client(playground.app.baseUrl);
+    const attacker = new Client(playground.app.baseUrl);
     await victim.get('/playground');
     const attackerPage = await attacker.get('/playground');
     const forged = Client.formFields(attackerPage.document, form);
@@ -246,25 +231,25 @@ describe('cross-site request protection (a per-session synchronizer token)', () 
     const refused = await victim.post('/playground/send', forged);
 
     expect(refused.status).toBe(403);
-    expect(await emulator.emails()).toEqual([]);
+    expect(await playground.emulator.emails()).toEqual([]);
   });
 
   it('refuses a post from a browser with no session at all', async () => {
-    const page = await new Client(app.baseUrl).get('/playground');
+    const page = await new Client(playground.app.baseUrl).get('/playground');
     const fields = Client.formFields(page.document, form);
 
-    const refused = await new Client(app.baseUrl).post('/playground/send', fields);
+    const refused = await new Client(playground.app.baseUrl).post('/playground/send', fields);
 
     expect(refused.status).toBe(403);
-    expect(await emulator.emails()).toEqual([]);
+    expect(await playground.emulator.emails()).toEqual([]);
   });
 
   it('protects clearing the inbox too', async () => {
-    await new Client(app.baseUrl).submit('/playground', form);
+    await new Client(playground.app.baseUrl).submit('/playground', form);
 
-    const refused = await new Client(app.baseUrl).post('/playground/clear', []);
+    const refused = await new Client(playground.app.baseUrl).post('/playground/clear', []);
 
     expect(refused.status).toBe(403);
-    expect(await emulator.emails()).toHaveLength(1);
+    expect(await playground.emulator.emails()).toHaveLength(1);
   });
 });

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 
-/** Debian's Chromium (`apt-get install chromium`); CHROMIUM_PATH overrides. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { chromiumLaunchOptions } from '../../../test/support/chromium.js';
+
+export { chromiumPath } from '../../../test/support/chromium.js';
 
 /** Screenshots for the CI artifact: <repo>/test-output/example/. */
 export const screenshotDir = fileURLToPath(new URL('../../../test-output/example/', import.meta.url));
@@ -20,19 +21,8 @@ export type Browser = { context: BrowserContext; page: Page; close: () => Promis
 export const launchChromium = async (): Promise<Browser> => {
   const profile = await mkdtemp(join(tmpdir(), 'example-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
-    headless: true,
+    ...chromiumLaunchOptions,
     viewport: { width: 1280, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
   });
   context.setDefaultTimeout(15_000);
   const page = context.pages()[0] ?? (await context.newPage());
