@@ -134,7 +134,7 @@ const sendTest = async (
  * asked for), 1 otherwise.
  */
 export const runCli = async (args: readonly string[], output: CliOutput = consoleOutput): Promise<number> => {
-  // `doctor` (issue 11) has its own options and exit codes: src/doctor/command.ts. Its spinner
+  // `doctor` has its own options and exit codes: src/doctor/command.ts. Its spinner
   // draws on stderr, and only when that is a terminal.
   if (args[0] === 'doctor') {
     return doctorCommand(

@@ -1,5 +1,5 @@
 /**
- * The send-path diagnosis (issue 11 part 1): when SES answers `MessageRejected` "Email address is
+ * The send-path diagnosis: when SES answers `MessageRejected` "Email address is
  * not verified. The following identities failed the check in region US-EAST-1: a@x.com, b@y.com",
  * say which identity failed — the sender or the recipient — and that case's fix. Then, only on
  * that failure and only within what is left of `timeoutMs`, at most two reads with the same SES
