@@ -10,9 +10,6 @@ export const usageTypeTagName = 'logto-usage-type';
 /** The default for {@link AwsSesConfig.timeoutMs}: ten seconds for a send, retries included. */
 export const defaultTimeoutMs = 10_000;
 
-const minTimeoutMs = 500;
-const maxTimeoutMs = 300_000;
-
 /** Empty strings and `null` mean "not set": Logto's Console and server drop them anyway. */
 const absentWhenEmpty = (value: unknown): unknown =>
   value === '' || value === null || (typeof value === 'string' && value.trim() === '') ? undefined : value;
@@ -21,7 +18,7 @@ const trimmed = z.string().trim();
 
 /**
  * The most each field holds, checked before any pattern or parser sees the value: generous for
- * real values, small enough that no value can make a check slow.
+ * real values, small enough that no value can make a check slow. Also the bounds of `timeoutMs`.
  */
 export const configLimits = {
   /** AWS access key IDs have 16 to 128 characters. */
@@ -38,12 +35,16 @@ export const configLimits = {
   endpoint: 2048,
   /** SES message tag names and values. */
   tagPart: 256,
+  /** Message tags: SES takes 50 per message, and the connector adds the usage type's. */
+  tagCount: 49,
   templateSubject: 2000,
   /** One template body: 1 MB of text, far more than any email client shows. */
   templateContent: 1_000_000,
   /** Reply-To addresses. */
   replyToCount: 50,
   timeoutText: 32,
+  /** The shortest and longest `timeoutMs`: half a second to five minutes. */
+  timeoutMs: { min: 500, max: 300_000 },
 } as const;
 
 /** At most 100 characters of a value, for quoting in a message. */
@@ -72,14 +73,15 @@ const capped = (
 
 /**
  * Refuses, before `schema` parses anything, a value that `problem` finds too big (an array with
- * too many items, a text too long for a union of forms).
+ * too many items, a text too long for a union of forms). `z.custom` without a check takes any
+ * value, like `z.any()`, typed as what `schema` takes.
  */
 const sizedFirst = <Schema extends z.ZodTypeAny>(
   problem: (value: unknown) => string | undefined,
   schema: Schema
 ) =>
   z
-    .any()
+    .custom<z.input<Schema>>()
     .superRefine((value: unknown, context) => {
       const message = problem(value);
       if (message !== undefined) {
@@ -88,7 +90,8 @@ const sizedFirst = <Schema extends z.ZodTypeAny>(
     })
     .pipe(schema);
 
-const awsAccessKeyIdPattern = /^[A-Z\d]{16,128}$/;
+// At most configLimits.accessKeyId characters: the length is checked first.
+const awsAccessKeyIdPattern = /^[A-Z\d]{16,}$/;
 
 const awsHostSuffixes = ['.amazonaws.com', '.amazonaws.com.cn', '.api.aws'];
 
@@ -118,10 +121,19 @@ const withoutTrailingSlashes = (text: string): string => {
   return text.slice(0, end);
 };
 
-const optional = <Schema extends z.ZodTypeAny>(schema: Schema) =>
-  z.preprocess(absentWhenEmpty, schema.optional());
+/**
+ * `z.preprocess(tidy, schema)`, typed as taking what `schema` takes. zod types the input of every
+ * preprocess step as `unknown`; here the steps only tidy what an operator wrote (an empty string
+ * becomes absent, a region is lower-cased, a number written as text is read), so the schema's
+ * input is the written form, and {@link AwsSesConfig}, derived from the guard, says so.
+ */
+const tidiedFirst = <Schema extends z.ZodTypeAny>(tidy: (value: unknown) => unknown, schema: Schema) =>
+  z.preprocess(tidy, schema) as z.ZodEffects<Schema, z.output<Schema>, z.input<Schema>>;
 
-const regionGuard = z.preprocess(
+const optional = <Schema extends z.ZodTypeAny>(schema: Schema) =>
+  tidiedFirst(absentWhenEmpty, schema.optional());
+
+const regionGuard = tidiedFirst(
   (value) => (typeof value === 'string' ? value.trim().toLowerCase() : value),
   capped('region', configLimits.region, {
     required_error: 'Region is required: the code of the SES region, such as us-east-1.',
@@ -243,10 +255,10 @@ const tagsGuard = z
   )
   .superRefine((tags, context) => {
     const entries = Object.entries(tags);
-    if (entries.length > 49) {
+    if (entries.length > configLimits.tagCount) {
       context.addIssue({
         code: z.ZodIssueCode.custom,
-        message: 'tags can hold at most 49 entries (SES allows 50, one is the usage type).',
+        message: `tags can hold at most ${configLimits.tagCount} entries (SES allows ${configLimits.tagCount + 1}, one is the usage type).`,
       });
     }
     for (const [name, value] of entries) {
@@ -254,7 +266,7 @@ const tagsGuard = z
         context.addIssue({
           code: z.ZodIssueCode.custom,
           path: [name],
-          message: `Tag "${quoted(name)}": SES tag names and values may use only letters, digits, "_" and "-", 1 to 256 characters.`,
+          message: `Tag "${quoted(name)}": SES tag names and values may use only letters, digits, "_" and "-", 1 to ${configLimits.tagPart} characters.`,
         });
       }
       if (name === usageTypeTagName) {
@@ -294,7 +306,9 @@ const endpointGuard = capped('endpoint', configLimits.endpoint).transform((writt
   return withoutTrailingSlashes(text);
 });
 
-const timeoutGuard = z.preprocess(
+const { min: minTimeoutMs, max: maxTimeoutMs } = configLimits.timeoutMs;
+
+const timeoutGuard = tidiedFirst(
   (value) => {
     const present = absentWhenEmpty(value);
     return typeof present === 'string' && present.length <= configLimits.timeoutText
@@ -326,46 +340,71 @@ const retryPolicyGuard = z.enum(retryPolicies, {
 });
 
 /** A Logto usage type as written in JSON: `'SignIn'`, `'Register'`… */
-export type UsageType = `${TemplateType}`;
+type UsageType = `${TemplateType}`;
 
 const templateTypes = Object.values(TemplateType) as [UsageType, ...UsageType[]];
 
+/**
+ * The fields of one email template and the guard of each. Their TSDoc is what editors show for
+ * {@link EmailTemplate} and {@link ParsedTemplate}, which are derived from it.
+ */
+const templateShape = {
+  /** The Logto flow this template is for. */
+  usageType: z.enum(templateTypes, {
+    errorMap: (_issue, { data }) => ({
+      message:
+        data === undefined
+          ? `Every template needs a usageType: one of ${templateTypes.join(', ')}.`
+          : `usageType must be one of ${templateTypes.join(', ')}.`,
+    }),
+  }),
+  /** The subject; placeholders such as `{{code}}` allowed. Line breaks are removed. */
+  subject: tidiedFirst(
+    absentWhenEmpty,
+    capped('subject', configLimits.templateSubject, { required_error: 'Every template needs a subject.' })
+  ),
+  /** The body; placeholders allowed. Values inserted into HTML are HTML-escaped. */
+  content: tidiedFirst(
+    absentWhenEmpty,
+    capped('content', configLimits.templateContent, {
+      required_error: 'Every template needs a content (the email body).',
+    })
+  ),
+  /**
+   * `text/html` bodies also get a plain-text part generated from the HTML; `text/plain` bodies
+   * are sent as text only.
+   *
+   * @default 'text/html'
+   */
+  contentType: tidiedFirst(
+    absentWhenEmpty,
+    z
+      .enum(['text/html', 'text/plain'], {
+        errorMap: () => ({ message: 'contentType must be "text/html" or "text/plain".' }),
+      })
+      .default('text/html')
+  ),
+};
+
+type TemplateObject = z.ZodObject<typeof templateShape, 'strict'>;
+
+// The two template types are mapped types rather than a bare `z.input`/`z.output`: declaration
+// files then name them inside `templates`, so editors show each field's TSDoc there too.
+
+/** One email template of the config, as an operator writes it. */
+export type EmailTemplate = { [Field in keyof z.input<TemplateObject>]: z.input<TemplateObject>[Field] };
+
+/** One template after parsing (`contentType` defaulted). */
+export type ParsedTemplate = { [Field in keyof z.output<TemplateObject>]: z.output<TemplateObject>[Field] };
+
 /** One email template of the connector config, for one Logto usage type. */
-export const templateGuard = z
-  .object(
-    {
-      usageType: z.enum(templateTypes, {
-        errorMap: (_issue, { data }) => ({
-          message:
-            data === undefined
-              ? `Every template needs a usageType: one of ${templateTypes.join(', ')}.`
-              : `usageType must be one of ${templateTypes.join(', ')}.`,
-        }),
-      }),
-      subject: z.preprocess(
-        absentWhenEmpty,
-        capped('subject', configLimits.templateSubject, { required_error: 'Every template needs a subject.' })
-      ),
-      content: z.preprocess(
-        absentWhenEmpty,
-        capped('content', configLimits.templateContent, {
-          required_error: 'Every template needs a content (the email body).',
-        })
-      ),
-      contentType: z.preprocess(
-        absentWhenEmpty,
-        z
-          .enum(['text/html', 'text/plain'], {
-            errorMap: () => ({ message: 'contentType must be "text/html" or "text/plain".' }),
-          })
-          .default('text/html')
-      ),
-    },
-    { invalid_type_error: 'Each template must be a JSON object { usageType, subject, content }.' }
-  )
+const templateGuard = z
+  .object(templateShape, {
+    invalid_type_error: 'Each template must be a JSON object { usageType, subject, content }.',
+  })
   .strict();
 
-const templatesGuard = sizedFirst(
+const templatesGuard: z.ZodType<ParsedTemplate[], z.ZodTypeDef, EmailTemplate[]> = sizedFirst(
   (value) =>
     Array.isArray(value) && value.length > templateTypes.length
       ? `templates may hold at most ${templateTypes.length} templates, one per usage type.`
@@ -396,34 +435,80 @@ const templatesGuard = sizedFirst(
 
 /**
  * The fields of the config and the guard of each, in the order of the Console form. Read it for
- * the config's keys; parse with {@link configGuard}.
+ * the config's keys; parse with {@link configGuard}. Their TSDoc is what editors show for
+ * {@link AwsSesConfig} and {@link ParsedConfig}, which are derived from it.
  */
 export const configShape = {
+  /**
+   * IAM access key ID. Leave it and {@link AwsSesConfig.accessKeySecret} out to use the AWS
+   * default credential chain (environment, shared files, ECS/EKS/EC2 roles).
+   *
+   * @default undefined (the default credential chain)
+   */
   // Its AWS format is checked below, once the endpoint tells whether the key is for AWS.
   accessKeyId: optional(capped('accessKeyId', configLimits.accessKeyId).pipe(trimmed)),
+  /** The access key's secret; required when `accessKeyId` is set. @default undefined */
   accessKeySecret: optional(capped('accessKeySecret', configLimits.accessKeySecret).pipe(trimmed)),
+  /** SES region code of the sender identity, such as `us-east-1`. */
   region: regionGuard,
+  /**
+   * The From address, optionally with a display name: `noreply@example.com`,
+   * `Logto <noreply@example.com>`, `<noreply@example.com>`. Required to send unless every Logto
+   * template gives a `sendFrom` address.
+   *
+   * @default undefined
+   */
   emailAddress: optional(mailboxGuard('emailAddress')),
+  /** Sending authorization: the ARN of the From identity. @default undefined */
   emailAddressIdentityArn: optional(identityArnGuard('emailAddressIdentityArn')),
+  /** Where SES forwards bounces and complaints. @default undefined (the sender) */
   feedbackForwardingEmailAddress: optional(bareAddressGuard('feedbackForwardingEmailAddress')),
+  /** Sending authorization: the ARN of the feedback forwarding identity. @default undefined */
   feedbackForwardingEmailAddressIdentityArn: optional(
     identityArnGuard('feedbackForwardingEmailAddressIdentityArn')
   ),
+  /** An SES configuration set for every message. @default undefined */
   configurationSetName: optional(
     capped('configurationSetName', configLimits.configurationSetName).pipe(
       trimmed.regex(
-        /^[\w-]{1,64}$/,
-        'configurationSetName must be the name of an SES configuration set: letters, digits, "_" and "-", at most 64 characters.'
+        /^[\w-]+$/,
+        `configurationSetName must be the name of an SES configuration set: letters, digits, "_" and "-", at most ${configLimits.configurationSetName} characters.`
       )
     )
   ),
+  /** One template per usage type; a `Generic` one is required. */
   templates: templatesGuard,
+  /** Reply-To: one address, a comma-separated list, or an array. @default undefined */
   replyTo: optional(replyToGuard),
+  /** Overrides the SES URL (VPC endpoint, proxy, local emulator). @default the regional endpoint */
   endpoint: optional(endpointGuard),
+  /** The longest a send may take, retries included: 500 to 300000 ms. @default 10000 */
   timeoutMs: timeoutGuard,
+  /**
+   * Which failed sends are retried (three attempts in all): `deliver` retries throttling, server
+   * errors (5xx), resets and timeouts, so a code always has the best chance to arrive, at the
+   * risk of a duplicate; `at-most-once` retries only throttling answers and connections that
+   * failed before the request was written, so no email is ever sent twice. @default 'deliver'
+   */
   retryPolicy: optional(retryPolicyGuard),
+  /** Extra SES message tags for every message. @default undefined */
   tags: optional(tagsGuard),
 };
+
+/**
+ * The connector config as an operator writes it (what the Console stores). The official
+ * connector's fields keep their names; empty strings count as absent.
+ *
+ * @example
+ * ```json
+ * { "region": "us-east-1", "emailAddress": "Logto <noreply@example.com>",
+ *   "templates": [{ "usageType": "Generic", "subject": "Your code", "content": "<p>{{code}}</p>" }] }
+ * ```
+ */
+export type AwsSesConfig = z.input<z.ZodObject<typeof configShape, 'strict'>>;
+
+/** The config after parsing: defaults applied, addresses parsed. */
+export type ParsedConfig = z.output<z.ZodObject<typeof configShape, 'strict'>>;
 
 const configObject = z
   .object(configShape, {
@@ -476,100 +561,18 @@ const inWordsLogtoKeeps = (issue: z.ZodIssue): z.IssueData =>
  * region is lower-cased, `timeoutMs` gets its default. Every issue carries a sentence Logto
  * shows as written.
  */
-export const configGuard: z.ZodType<
-  z.output<typeof configObject>,
-  z.ZodTypeDef,
-  z.input<typeof configObject>
-> = z.any().transform((config: unknown, context) => {
-  const result = configObject.safeParse(config);
-  if (result.success) {
-    return result.data;
-  }
-  for (const issue of result.error.issues) {
-    context.addIssue(inWordsLogtoKeeps(issue));
-  }
-  return z.NEVER;
-});
-
-/** One email template of the config, as an operator writes it. */
-export type EmailTemplate = {
-  /** The Logto flow this template is for. */
-  usageType: UsageType;
-  /** The subject; placeholders such as `{{code}}` allowed. Line breaks are removed. */
-  subject: string;
-  /** The body; placeholders allowed. Values inserted into HTML are HTML-escaped. */
-  content: string;
-  /**
-   * `text/html` bodies also get a plain-text part generated from the HTML; `text/plain` bodies
-   * are sent as text only.
-   *
-   * @default 'text/html'
-   */
-  contentType?: 'text/html' | 'text/plain';
-};
-
-/**
- * The connector config as an operator writes it (what the Console stores). The official
- * connector's fields keep their names; empty strings count as absent.
- *
- * @example
- * ```json
- * { "region": "us-east-1", "emailAddress": "Logto <noreply@example.com>",
- *   "templates": [{ "usageType": "Generic", "subject": "Your code", "content": "<p>{{code}}</p>" }] }
- * ```
- */
-export type AwsSesConfig = {
-  /**
-   * IAM access key ID. Leave it and {@link AwsSesConfig.accessKeySecret} out to use the AWS
-   * default credential chain (environment, shared files, ECS/EKS/EC2 roles).
-   *
-   * @default undefined (the default credential chain)
-   */
-  accessKeyId?: string;
-  /** The access key's secret; required when `accessKeyId` is set. @default undefined */
-  accessKeySecret?: string;
-  /** SES region code of the sender identity, such as `us-east-1`. */
-  region: string;
-  /**
-   * The From address, optionally with a display name: `noreply@example.com`,
-   * `Logto <noreply@example.com>`, `<noreply@example.com>`. Required to send unless every Logto
-   * template gives a `sendFrom` address.
-   *
-   * @default undefined
-   */
-  emailAddress?: string;
-  /** Sending authorization: the ARN of the From identity. @default undefined */
-  emailAddressIdentityArn?: string;
-  /** Where SES forwards bounces and complaints. @default undefined (the sender) */
-  feedbackForwardingEmailAddress?: string;
-  /** Sending authorization: the ARN of the feedback forwarding identity. @default undefined */
-  feedbackForwardingEmailAddressIdentityArn?: string;
-  /** An SES configuration set for every message. @default undefined */
-  configurationSetName?: string;
-  /** One template per usage type; a `Generic` one is required. */
-  templates: EmailTemplate[];
-  /** Reply-To: one address, a comma-separated list, or an array. @default undefined */
-  replyTo?: string | string[];
-  /** Overrides the SES URL (VPC endpoint, proxy, local emulator). @default the regional endpoint */
-  endpoint?: string;
-  /** The longest a send may take, retries included, 500–300000 ms. @default 10000 */
-  timeoutMs?: number;
-  /**
-   * Which failed sends are retried (three attempts in all): `deliver` retries throttling, server
-   * errors (5xx), resets and timeouts, so a code always has the best chance to arrive, at the
-   * risk of a duplicate; `at-most-once` retries only throttling answers and connections that
-   * failed before the request was written, so no email is ever sent twice. @default 'deliver'
-   */
-  retryPolicy?: RetryPolicy;
-  /** Extra SES message tags for every message. @default undefined */
-  tags?: Record<string, string>;
-};
-
-/** The config after parsing: defaults applied, addresses parsed. */
-export type ParsedConfig = z.output<typeof configGuard>;
-
-/** One template after parsing (`contentType` defaulted). */
-export type ParsedTemplate = z.output<typeof templateGuard>;
+export const configGuard: z.ZodType<ParsedConfig, z.ZodTypeDef, AwsSesConfig> = z
+  .any()
+  .transform((config: unknown, context) => {
+    const result = configObject.safeParse(config);
+    if (result.success) {
+      return result.data;
+    }
+    for (const issue of result.error.issues) {
+      context.addIssue(inWordsLogtoKeeps(issue));
+    }
+    return z.NEVER;
+  });
 
 /**
  * Parses a config, turning every problem into the host's `ConnectorError(InvalidConfig)` carrying

@@ -18,7 +18,8 @@ const createConnector: CreateConnector<EmailConnector> = ({ getConfig, getI18nEm
 
 export default createConnector;
 
-// The public API (docs/api.md): what a Logto operator, a host, a test or a script needs.
+// The public API, each export listed in docs/api.md (test/package/api-docs.test.ts checks the
+// list): what a Logto operator, a host, a test or a script needs, and `doctorCommand` for lib/cli.js.
 export { resetConnectorState } from './caches.js';
 export {
   type AwsSesConfig,
@@ -33,7 +34,7 @@ export {
 export { defaultTemplates } from './default-templates.js';
 export { type SesErrorData, configIssuesOf, errorDescriptionOf } from './errors.js';
 export { type Diagnosis, type SenderIdentityDiagnosis } from './diagnosis.js';
-export { type DoctorOutput, doctorCommand, doctorExitCodes, doctorUsage } from './doctor/command.js';
+export { type DoctorOutput, doctorCommand } from './doctor/command.js';
 export {
   type DoctorCheck,
   type DoctorCheckId,

@@ -1,6 +1,6 @@
 import { ConnectorConfigFormItemType, type ConnectorMetadata } from '@logto/connector-kit';
 
-import { configShape, defaultTimeoutMs, retryPolicies } from './config.js';
+import { configLimits, configShape, defaultTimeoutMs, retryPolicies } from './config.js';
 import { defaultTemplates } from './default-templates.js';
 
 /**
@@ -133,8 +133,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     required: required('timeoutMs'),
     defaultValue: defaultTimeoutMs,
     placeholder: String(defaultTimeoutMs),
-    description:
-      'The longest a send may take, retries included, in milliseconds (500 to 300000). A user waiting for a code sees an error after this, instead of a hanging page.',
+    description: `The longest a send may take, retries included, in milliseconds (${configLimits.timeoutMs.min} to ${configLimits.timeoutMs.max}). A user waiting for a code sees an error after this, instead of a hanging page.`,
   },
   {
     key: 'retryPolicy',

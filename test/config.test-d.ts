@@ -1,45 +1,26 @@
 /**
- * Type-level tests, checked by `npm run typecheck` (tsc): the hand-written config types, which
- * carry the documentation operators read, must agree with what the zod guard parses. Renaming,
- * adding or removing a field, or changing its type or whether it is required, on one side only
- * fails the build.
+ * Type-level tests, checked by `npm run typecheck` (tsc). The config types are derived from the
+ * zod guard (src/config.ts), where zod types the input of every preprocess step as `unknown`: a
+ * field whose guard starts with `z.preprocess` instead of `tidiedFirst` would leave operators an
+ * `AwsSesConfig` that accepts anything. These fail the build when that happens.
  */
 import { expectTypeOf } from 'vitest';
 
-import { type ParsedTemplate, type configShape } from '../src/config.js';
 import { type AwsSesConfig, type EmailTemplate, type ParsedConfig } from '../src/index.js';
 
-/** The keys a value of `T` must have. */
-type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
+/** The fields of `T` typed `unknown` or `any`. */
+type Untyped<T> = { [K in keyof T]-?: unknown extends T[K] ? K : never }[keyof T];
 
-/** Fields the guard gives a default: optional to write, always present once parsed. */
-type Defaulted = 'timeoutMs';
+expectTypeOf<Untyped<AwsSesConfig>>().toEqualTypeOf<never>();
+expectTypeOf<Untyped<EmailTemplate>>().toEqualTypeOf<never>();
+expectTypeOf<Untyped<ParsedConfig>>().toEqualTypeOf<never>();
 
-// The same fields, in the config and in each template.
-expectTypeOf<keyof AwsSesConfig>().toEqualTypeOf<keyof typeof configShape>();
-expectTypeOf<keyof AwsSesConfig>().toEqualTypeOf<keyof ParsedConfig>();
-expectTypeOf<keyof EmailTemplate>().toEqualTypeOf<keyof ParsedTemplate>();
-
-// The same required fields.
-expectTypeOf<RequiredKeys<AwsSesConfig>>().toEqualTypeOf<Exclude<RequiredKeys<ParsedConfig>, Defaulted>>();
-expectTypeOf<RequiredKeys<EmailTemplate>>().toEqualTypeOf<
-  Exclude<RequiredKeys<ParsedTemplate>, 'contentType'>
->();
-
-/** Fields the guard only checks and trims: written and parsed as the same type. */
-type Unchanged = Exclude<keyof AwsSesConfig, 'emailAddress' | 'replyTo' | 'templates'>;
-
-expectTypeOf<{ [K in Unchanged]-?: NonNullable<AwsSesConfig[K]> }>().toEqualTypeOf<{
-  [K in Unchanged]-?: NonNullable<ParsedConfig[K]>;
-}>();
-expectTypeOf<Required<EmailTemplate>>().toEqualTypeOf<ParsedTemplate>();
-
-// The fields the guard parses into something richer.
-expectTypeOf<NonNullable<AwsSesConfig['emailAddress']>>().toEqualTypeOf<string>();
-expectTypeOf<NonNullable<ParsedConfig['emailAddress']>>().toEqualTypeOf<{ name?: string; address: string }>();
-expectTypeOf<NonNullable<AwsSesConfig['replyTo']>>().toEqualTypeOf<string | string[]>();
-expectTypeOf<NonNullable<ParsedConfig['replyTo']>>().toEqualTypeOf<
-  Array<{ name?: string; address: string }>
->();
+// What an operator writes, and what parsing makes of it.
+expectTypeOf<AwsSesConfig['region']>().toEqualTypeOf<string>();
+expectTypeOf<AwsSesConfig['emailAddress']>().toEqualTypeOf<string | undefined>();
+expectTypeOf<ParsedConfig['emailAddress']>().toEqualTypeOf<{ name?: string; address: string } | undefined>();
+expectTypeOf<AwsSesConfig['replyTo']>().toEqualTypeOf<string | string[] | undefined>();
+expectTypeOf<AwsSesConfig['timeoutMs']>().toEqualTypeOf<number | undefined>();
+expectTypeOf<ParsedConfig['timeoutMs']>().toEqualTypeOf<number>();
 expectTypeOf<AwsSesConfig['templates']>().toEqualTypeOf<EmailTemplate[]>();
-expectTypeOf<ParsedConfig['templates']>().toEqualTypeOf<ParsedTemplate[]>();
+expectTypeOf<EmailTemplate['contentType']>().toEqualTypeOf<'text/html' | 'text/plain' | undefined>();

