@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+
+import { type Outcome } from './logto-setup-steps.js';
 
 /** The variables `setup-logto` writes into the example's .env file. */
 export type EnvValues = {
@@ -86,4 +90,27 @@ export const mergeEnvText = (existing: string, values: EnvValues, sessionSecret:
     }
   }
   return `${merged.join('\n')}\n`;
+};
+
+/** The .env file as it is now. */
+export type EnvFileState = { text: string; existed: boolean; private: boolean };
+
+/** The .env file as it is now: its text ('' when there is none). */
+export const readEnvFile = async (path: string): Promise<EnvFileState> => ({
+  text: existsSync(path) ? await readFile(path, 'utf8') : '',
+  existed: existsSync(path),
+  private: true,
+});
+
+/** Writes `text` when it differs from the file's, and says what happened to the file. */
+export const saveEnvFile = async (
+  path: string,
+  current: EnvFileState,
+  text: string
+): Promise<Omit<Outcome, 'subject'>> => {
+  if (text === current.text) {
+    return { change: 'unchanged' };
+  }
+  await writeFile(path, text, { mode: 0o600 });
+  return { change: current.text ? 'updated' : 'created' };
 };
