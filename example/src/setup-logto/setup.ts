@@ -79,6 +79,9 @@ export const setupLogto = async (
 ): Promise<SetupReport> => {
   const describe = (url: URL): string =>
     url.origin === new URL(options.adminUrl).origin ? "Logto's admin endpoint (--admin)" : 'Logto (--logto)';
+  // First, so that a .env path setup-logto will not write (a symbolic link) stops it before Logto changes.
+  const envFile = await readEnvFile(options.envFile);
+  const envText = envFile.text;
   const browser = new CookieClient(describe);
   await checkIssuer(browser, options.logtoUrl, '--logto', 'ENDPOINT');
   await checkIssuer(browser, options.adminUrl, '--admin', 'ADMIN_ENDPOINT');
@@ -106,8 +109,6 @@ export const setupLogto = async (
   );
 
   report(await ensureEmailConnector(machine, options));
-  const envFile = await readEnvFile(options.envFile);
-  const envText = envFile.text;
   const baseUrl = resolveBaseUrl(options.baseUrl, envText, env);
   const exampleApp = await ensureExampleApp(machine, baseUrl);
   report(exampleApp.outcome);
