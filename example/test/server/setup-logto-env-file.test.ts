@@ -14,8 +14,7 @@ import { readEnvFile, saveEnvFile } from '../../src/setup-logto/env-file.js';
 import { SetupError } from '../../src/setup-logto/errors.js';
 
 const secrets = 'LOGTO_APP_SECRET=app-secret-1\nSESSION_SECRET=session-secret-1\n';
-const permissions = async (path: string): Promise<string> =>
-  ((await stat(path)).mode & 0o777).toString(8);
+const permissions = async (path: string): Promise<string> => ((await stat(path)).mode & 0o777).toString(8);
 
 let folder = '';
 beforeEach(async () => {
@@ -110,9 +109,7 @@ describe('a symbolic link at the .env path', () => {
     await symlink(target, envFile);
 
     await expect(readEnvFile(envFile)).rejects.toThrow(sentence(envFile, target));
-    await expect(saveEnvFile(envFile, { text: '', mode: undefined }, secrets)).rejects.toThrow(
-      SetupError
-    );
+    await expect(saveEnvFile(envFile, { text: '', mode: undefined }, secrets)).rejects.toThrow(SetupError);
     await expect(stat(target)).rejects.toThrow(/ENOENT/);
   });
 });
