@@ -37,7 +37,11 @@ const listenable = async (port: number): Promise<boolean> =>
     probe.once('error', () => {
       resolve(false);
     });
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+    probe.listen(port, '127.0.0.1', () => {
+      probe.close(() => {
+        resolve(true);
+      });
+    });
   });
 
 /** Makes sure 127.0.0.1:`port` is taken: by this test, or already by something else. */
