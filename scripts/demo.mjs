@@ -3,9 +3,10 @@
 // example, starts aws-ses-v2-local (a local SES) on 127.0.0.1 and the example app on
 // http://localhost:3000, prints both URLs, and stops both on Ctrl-C.
 //
-// Environment: PORT (the app's, default 3000; when taken, the demo stops at once and says so),
-// SES_PORT (the emulator's, default 8005, any free port when taken), DEMO_SKIP_BUILD=1 (reuse lib/ and example/dist/), and everything the example
-// app reads (LOGTO_*, BASE_URL, SESSION_SECRET; see example/.env.example).
+// Environment: PORT (the app's, default 3000; when taken, the demo stops at once and suggests a
+// port free at that moment), SES_PORT (the emulator's, default 8005, any free port when taken),
+// DEMO_SKIP_BUILD=1 (reuse lib/ and example/dist/), and everything the example app reads
+// (LOGTO_*, BASE_URL, SESSION_SECRET; see example/.env.example).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -23,6 +24,32 @@ const listenError = async (port, host) =>
     probe.listen(port, host, () => probe.close(() => resolve(undefined)));
   });
 
+// Logto's default ENDPOINT and ADMIN_ENDPOINT ports: free now perhaps, taken once a local Logto runs.
+const logtoPorts = [3001, 3002];
+
+/**
+ * A port to suggest instead of `taken`: the first after it that `host` can listen on right now (a
+ * real listen, closed at once), skipping Logto's ports and the local SES's; else one the system
+ * picks; undefined when `host` takes none.
+ */
+const portToSuggest = async (taken, host, avoid) => {
+  for (let candidate = taken + 1; candidate <= Math.min(taken + 100, 65_535); candidate++) {
+    if (!avoid.includes(candidate) && !(await listenError(candidate, host))) {
+      return candidate;
+    }
+  }
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(undefined));
+    probe.listen(0, host, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+};
+
+const sesPort = Number(process.env.SES_PORT ?? 8005);
+
 // The app's port first, before anything is built or started: a taken one stops the demo at once.
 // (The app checks PORT itself; a value that is not a port number is left to its message.)
 const port = process.env.PORT?.trim() || '3000';
@@ -30,11 +57,13 @@ const appHost = process.env.HOST?.trim() || '127.0.0.1';
 if (/^\d+$/.test(port) && Number(port) > 0 && Number(port) < 65_536) {
   const error = await listenError(Number(port), appHost);
   if (error) {
-    const next = Number(port) < 65_535 ? Number(port) + 1 : 3001;
+    const next = await portToSuggest(Number(port), appHost, [...logtoPorts, sesPort]);
+    const instead =
+      next === undefined ? 'another port with PORT=<port>' : `PORT=${next} npm run demo (free right now)`;
     console.error(
       error.code === 'EADDRINUSE'
-        ? `demo: port ${port} is taken on ${appHost} (another demo or dev server?): stop it, or start the demo on another port, such as PORT=${next} npm run demo.`
-        : `demo: the example app cannot listen on ${appHost}:${port} (${error.code ?? error.message}): choose another port, such as PORT=${next} npm run demo.`
+        ? `demo: port ${port} is taken on ${appHost} (another demo or dev server?): stop it, or start the demo on another port, such as ${instead}.`
+        : `demo: the example app cannot listen on ${appHost}:${port} (${error.code ?? error.message}): choose another port, such as ${instead}.`
     );
     process.exit(1);
   }
@@ -67,7 +96,6 @@ const startEmulator = async (port) => {
   const server = await emulator.default({ host: '127.0.0.1', port });
   return server.listening ? server : undefined;
 };
-const sesPort = Number(process.env.SES_PORT ?? 8005);
 let sesServer = (await listenError(sesPort, '127.0.0.1')) ? undefined : await startEmulator(sesPort);
 if (!sesServer) {
   console.log(`demo: port ${sesPort} is taken; the local SES takes a free one.`);

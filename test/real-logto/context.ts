@@ -23,6 +23,12 @@ export type RealLogtoEmulator = {
 export type RealLogtoContext = {
   /** The repository's root folder (absolute). */
   repoRoot: string;
+  /**
+   * This run's private folder (mkdtemp: mode 700, a name no one can guess), removed at the end:
+   * files holding secrets, such as the example's .env, go here, never at a fixed name in the
+   * shared temporary folder.
+   */
+  runDir: string;
   /** Logto core's `ENDPOINT`, e.g. `http://127.0.0.1:41000` (no trailing slash). */
   coreUrl: string;
   /** Logto's `ADMIN_ENDPOINT`; the Console is at `${adminUrl}/console` (no trailing slash). */

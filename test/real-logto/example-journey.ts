@@ -11,8 +11,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { type BrowserContext, type Page } from 'playwright-core';
@@ -29,17 +28,22 @@ export type ExampleSetup = {
   /** BASE_URL, `http://localhost:<port>`: the redirect URIs registered in Logto use it. */
   baseUrl: string;
   port: number;
-  /** The .env file setup-logto wrote (in the system's temporary folder, not example/.env). */
+  /** The .env file setup-logto wrote (in the run's private folder, not example/.env). */
   envFile: string;
 };
 
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-/** The .env file of this Logto's run: keyed by core's port, so step 6 finds what step 4 wrote. */
-export const exampleEnvFile = (context: RealLogtoContext): string =>
-  join(tmpdir(), `real-logto-example-${new URL(context.coreUrl).port}.env`);
+/**
+ * The .env file of this run, in its private folder (it holds LOGTO_APP_SECRET and
+ * SESSION_SECRET): one name per run, so step 6 finds what step 4 wrote.
+ */
+export const exampleEnvFile = (context: RealLogtoContext): string => join(context.runDir, 'example.env');
 
-/** The setup-logto arguments for the suite's Logto, emulator and admin, for one BASE_URL and .env file. */
+/**
+ * The setup-logto arguments for the suite's Logto, emulator and admin, for one BASE_URL and .env
+ * file. The password is not among them: see {@link setupLogtoEnvironment}.
+ */
 export const setupLogtoArguments = (
   context: RealLogtoContext,
   { baseUrl, envFile }: ExampleSetup
@@ -50,8 +54,6 @@ export const setupLogtoArguments = (
   context.adminUrl,
   '--username',
   context.admin.username,
-  '--password',
-  context.admin.password,
   '--ses-endpoint',
   context.sesEmulator.endpoint,
   '--base-url',
@@ -61,8 +63,36 @@ export const setupLogtoArguments = (
 ];
 
 /**
+ * The environment setup-logto runs with: only what npm and node need (the command must not pick
+ * up the caller's SETUP_LOGTO_* variables), and the admin's password in SETUP_LOGTO_PASSWORD, the
+ * documented way, where npm's banner, the logs and other users' `ps` do not show it.
+ */
+export const setupLogtoEnvironment = (context: RealLogtoContext): NodeJS.ProcessEnv => ({
+  PATH: process.env.PATH,
+  HOME: process.env.HOME,
+  SETUP_LOGTO_PASSWORD: context.admin.password,
+});
+
+/**
+ * The first run writes into a copy of example/.env.example that is readable by everyone (mode
+ * 644, as `cp` leaves it): setup-logto must leave it readable by its owner only.
+ */
+const startFromExampleCopy = async (context: RealLogtoContext, envFile: string): Promise<void> => {
+  const example = await readFile(join(context.repoRoot, 'example', '.env.example'), 'utf8');
+  await writeFile(envFile, example, { mode: 0o644, flag: 'wx' });
+};
+
+const expectPrivate = async (envFile: string): Promise<void> => {
+  const mode = (await stat(envFile)).mode & 0o777;
+  if (mode !== 0o600) {
+    throw new Error(`setup-logto left ${envFile} with mode ${mode.toString(8)}, not 600.`);
+  }
+};
+
+/**
  * Runs `npm --prefix example run setup-logto` (build included) against the suite's Logto: the
- * example's BASE_URL is `http://localhost:<free port>`, its .env goes to {@link exampleEnvFile}.
+ * example's BASE_URL is `http://localhost:<free port>`, its .env goes to {@link exampleEnvFile}
+ * (on the first run, a 644 copy of .env.example, which must end mode 600).
  * Call it at step 4; {@link runExampleJourney} reuses the BASE_URL the file records.
  *
  * @returns the setup and the command's output (one line per step it took)
@@ -79,6 +109,9 @@ export const setupLogtoForExample = async (
   }
   const { envFile } = chosen;
   context.onCleanup(async () => rm(envFile, { force: true }));
+  if (!setup) {
+    await startFromExampleCopy(context, envFile);
+  }
   const args = [
     '--prefix',
     join(context.repoRoot, 'example'),
@@ -90,14 +123,17 @@ export const setupLogtoForExample = async (
   ];
   const output = await runCommand(npm, args, {
     cwd: context.repoRoot,
-    // Only what npm and node need: the command must not pick up the caller's SETUP_LOGTO_* variables.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    env: setupLogtoEnvironment(context),
     timeoutMs: 120_000,
   }).catch((error: unknown) => {
-    // The message names the arguments: keep the admin's password out of it.
+    // Should the command ever print the password, keep it out of the suite's output.
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(`setup-logto failed: ${message.replaceAll(context.admin.password, '<password>')}`);
   });
+  if (output.includes(context.admin.password)) {
+    throw new Error("setup-logto printed the admin's password.");
+  }
+  await expectPrivate(envFile);
   return { ...chosen, output };
 };
 

@@ -5,7 +5,7 @@
  * 2. PostgreSQL on 127.0.0.1, seeded; core on loopback, no AWS_ENDPOINT_URL* in its environment;
  * 3. this package packed and added with the Logto CLI's `connector add`, core restarted;
  * 4. `npm --prefix example run setup-logto` against it, twice (the second changes nothing;
- *    example-journey.ts runs it, with the example's .env in a temporary file);
+ *    example-journey.ts runs it, with the example's .env in the run's private folder);
  * 5. the Admin Console in headless Chromium (console-checks.ts) and the Management API test route;
  * 6. the example app's sign-in journey (example-journey.ts);
  * 7. everything stopped, even on failure or Ctrl-C; screenshots in test-output/logto/.
@@ -78,6 +78,7 @@ const main = async (): Promise<number> => {
     cleanups.onCleanup(async () => launched.close());
     const context: RealLogtoContext = {
       repoRoot,
+      runDir,
       coreUrl: core.coreUrl,
       adminUrl: core.adminUrl,
       admin,

@@ -42,12 +42,12 @@ const passwordTrouble = (answer: HttpAnswer, username: string, adminUrl: string)
   const code = logtoErrorCode(answer) ?? '';
   if (code.startsWith('password.')) {
     return new SetupError(
-      `Logto refused the password for the new admin "${username}" (${logtoErrorMessage(answer)}): choose --password with 8 or more characters, not sequential or repeated, not containing the username.`
+      `Logto refused the password for the new admin "${username}" (${logtoErrorMessage(answer)}): choose another password (SETUP_LOGTO_PASSWORD, or at the prompt) with 8 or more characters, not sequential or repeated, not containing the username.`
     );
   }
   if (code === 'session.invalid_credentials' || code === 'user.user_not_exist' || answer.status === 422) {
     return new SetupError(
-      `The Console at ${adminUrl} refused username "${username}" with that password: this Logto already has its first admin, so pass that admin's username and password (--username, --password); the password may be mistyped, or the admin made with another username.`
+      `The Console at ${adminUrl} refused username "${username}" with that password: this Logto already has its first admin, so give that admin's username (--username) and password (SETUP_LOGTO_PASSWORD, or at the prompt); the password may be mistyped, or the admin made with another username.`
     );
   }
   if (code === 'user.username_already_in_use') {
@@ -56,7 +56,7 @@ const passwordTrouble = (answer: HttpAnswer, username: string, adminUrl: string)
     );
   }
   return new SetupError(
-    `Logto answered ${answer.status} (${code || 'no code'}: ${logtoErrorMessage(answer)}) to the admin's credentials: check --username and --password.`
+    `Logto answered ${answer.status} (${code || 'no code'}: ${logtoErrorMessage(answer)}) to the admin's credentials: check --username and the password.`
   );
 };
 

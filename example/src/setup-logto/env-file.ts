@@ -1,4 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { type Stats } from 'node:fs';
+import { lstat, open, readFile, readlink, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+import { SetupError } from './errors.js';
+
+import { type Outcome } from './logto-setup-steps.js';
 
 /** The variables `setup-logto` writes into the example's .env file. */
 export type EnvValues = {
@@ -86,4 +93,102 @@ export const mergeEnvText = (existing: string, values: EnvValues, sessionSecret:
     }
   }
   return `${merged.join('\n')}\n`;
+};
+
+/** The .env file as setup-logto found it. */
+export type EnvFileState = {
+  /** Its text; '' when there is no file. */
+  text: string;
+  /** Its permission bits (such as 0o644), undefined when there is no file. */
+  mode: number | undefined;
+};
+
+/** Whether anyone but the file's owner may read or write it (a missing file is private). */
+const readableByOthers = ({ mode }: EnvFileState): boolean => mode !== undefined && (mode & 0o077) !== 0;
+
+/** The sentence for a symbolic link at the .env path: the secrets never go through one. */
+const refuseLink = async (path: string): Promise<SetupError> =>
+  new SetupError(
+    `${path} is a symbolic link (to ${await readlink(path)}): setup-logto writes LOGTO_APP_SECRET and SESSION_SECRET only into a regular file, never through a link. Replace the link with a file, or pass the file itself with --dotenv, and run again.`
+  );
+
+/** The file's lstat (the path itself, never a link's target), or undefined when there is none. */
+const entryAt = async (path: string): Promise<Stats | undefined> =>
+  lstat(path).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return undefined;
+    }
+    throw error;
+  });
+
+/** Refuses a symbolic link, or anything but a regular file, at the .env path. */
+const checkEntry = async (path: string, entry: Stats | undefined): Promise<void> => {
+  if (entry?.isSymbolicLink()) {
+    throw await refuseLink(path);
+  }
+  if (entry && !entry.isFile()) {
+    throw new SetupError(`${path} is not a regular file: pass the .env file to write with --dotenv.`);
+  }
+};
+
+/**
+ * The .env file as it is now (a missing file reads as empty).
+ *
+ * @throws {SetupError} when the path is a symbolic link or not a regular file
+ */
+export const readEnvFile = async (path: string): Promise<EnvFileState> => {
+  const entry = await entryAt(path);
+  await checkEntry(path, entry);
+  if (!entry) {
+    return { text: '', mode: undefined };
+  }
+  return { text: await readFile(path, 'utf8'), mode: entry.mode & 0o777 };
+};
+
+/**
+ * Replaces the file at `path` with `text`, readable and writable by its owner only: the text goes
+ * into a new file beside it (created exclusively, mode 600, so never an existing file or a
+ * link), which is then renamed over `path`. A reader sees the old file or the new one, never
+ * half of one, and a link at `path` is refused rather than written through.
+ */
+const writePrivately = async (path: string, text: string): Promise<void> => {
+  const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temporary, 'wx', 0o600);
+  try {
+    // The process's umask may only have narrowed 600; make it exactly 600.
+    await handle.chmod(0o600);
+    await handle.writeFile(text, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await checkEntry(path, await entryAt(path));
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
+};
+
+/**
+ * Saves the merged .env text when it differs from the file's, or when the file can be read by
+ * others (it holds secrets), and says what happened to the file.
+ *
+ * @throws {SetupError} when the path has become a symbolic link or something not a file
+ */
+export const saveEnvFile = async (
+  path: string,
+  current: EnvFileState,
+  text: string
+): Promise<Omit<Outcome, 'subject'>> => {
+  const loose = readableByOthers(current);
+  if (text === current.text && !loose) {
+    return { change: 'unchanged' };
+  }
+  await writePrivately(path, text);
+  return {
+    change: current.mode === undefined ? 'created' : 'updated',
+    ...(loose && { changed: [`mode 600, was ${(current.mode ?? 0).toString(8)}`] }),
+  };
 };

@@ -8,7 +8,10 @@ export type SetupOptions = {
   adminUrl: string;
   /** `--username` / SETUP_LOGTO_USERNAME: the Console admin's username. */
   username: string;
-  /** `--password` / SETUP_LOGTO_PASSWORD: the Console admin's password. */
+  /**
+   * SETUP_LOGTO_PASSWORD, else typed at the prompt (or piped on standard input): the Console
+   * admin's password. `--password` still works, with a warning: it shows the password to others.
+   */
   password: string;
   /** `--ses-endpoint` / SETUP_LOGTO_SES_ENDPOINT: the SES URL the connector sends to. @default http://127.0.0.1:8005 */
   sesEndpoint: string;
@@ -24,8 +27,18 @@ export type SetupOptions = {
   envFile?: string;
 };
 
-/** What the command line asks for: a setup, or the help text. */
-export type ParsedCommand = { kind: 'help' } | { kind: 'setup'; options: SetupOptions };
+/** The options as the command line and the environment give them: the password may be left to the prompt. */
+export type CommandOptions = Omit<SetupOptions, 'password'> & { password?: string };
+
+/**
+ * What the command line asks for: the help text, or a setup; `passwordOnCommandLine` when the
+ * password came from `--password` (where others can see it).
+ */
+export type ParsedCommand =
+  { kind: 'help' } | { kind: 'setup'; options: CommandOptions; passwordOnCommandLine: boolean };
+
+/** The variable that holds the admin's password: the documented way to pass it without a prompt. */
+export const passwordVariable = 'SETUP_LOGTO_PASSWORD';
 
 type OptionSpec = {
   flag: string;
@@ -73,11 +86,10 @@ const specs: OptionSpec[] = [
   },
   {
     flag: '--password',
-    env: 'SETUP_LOGTO_PASSWORD',
+    env: passwordVariable,
     key: 'password',
     value: '<password>',
-    help: "that admin's password (a new one: 8 or more characters, not sequential, not containing the username)",
-    required: true,
+    help: "that admin's password (a new one: 8 or more characters, not sequential, not containing the username). Set the variable, or leave both out to type it at a prompt (hidden; a pipe on standard input works too): --password shows it to others (npm's banner, logs, ps) and prints a warning",
   },
   {
     flag: '--ses-endpoint',
@@ -117,7 +129,8 @@ const specs: OptionSpec[] = [
 /** The text of `--help`: every option with its environment variable and default. */
 export const helpText = (): string => {
   const lines = [
-    'Usage: npm --prefix example run setup-logto -- --logto <url> --admin <url> --username <name> --password <password> [options]',
+    'Usage: npm --prefix example run setup-logto -- --logto <url> --admin <url> --username <name> [options]',
+    "       (the admin's password: SETUP_LOGTO_PASSWORD, else asked for with hidden input)",
     '',
     'Wires a Logto to the example app: creates the first Console admin on a fresh Logto (or signs in),',
     'then, through the Management API, a machine-to-machine app for this command, the Amazon SES',
@@ -199,7 +212,7 @@ export const parseCommand = (argv: readonly string[], env: NodeJS.ProcessEnv): P
     throw new SetupError(`Missing ${missing.join(', ')}: see --help.`);
   }
   const { logtoUrl, adminUrl, username, password, sesEndpoint, sender, baseUrl, envFile } = options;
-  if (!logtoUrl || !adminUrl || !username || !password || !sesEndpoint || !sender) {
+  if (!logtoUrl || !adminUrl || !username || !sesEndpoint || !sender) {
     throw new SetupError('Missing a required option: see --help.');
   }
   // Logto's own rule for usernames (@logto/core-kit usernameRegEx): it answers anything else
@@ -220,11 +233,12 @@ export const parseCommand = (argv: readonly string[], env: NodeJS.ProcessEnv): P
       logtoUrl,
       adminUrl,
       username,
-      password,
+      ...(password !== undefined && { password }),
       sesEndpoint,
       sender,
       ...(baseUrl !== undefined && { baseUrl }),
       ...(envFile !== undefined && { envFile }),
     },
+    passwordOnCommandLine: given.has('password'),
   };
 };

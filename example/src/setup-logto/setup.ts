@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
-
 import { consoleAccessToken, managementApiResource } from './console-session.js';
-import { mergeEnvText, newSessionSecret, readEnvText } from './env-file.js';
+import { mergeEnvText, newSessionSecret, readEnvFile, readEnvText, saveEnvFile } from './env-file.js';
 import { SetupError } from './errors.js';
 import { CookieClient } from './http.js';
 import {
@@ -82,6 +79,9 @@ export const setupLogto = async (
 ): Promise<SetupReport> => {
   const describe = (url: URL): string =>
     url.origin === new URL(options.adminUrl).origin ? "Logto's admin endpoint (--admin)" : 'Logto (--logto)';
+  // First, so that a .env path setup-logto will not write (a symbolic link) stops it before Logto changes.
+  const envFile = await readEnvFile(options.envFile);
+  const envText = envFile.text;
   const browser = new CookieClient(describe);
   await checkIssuer(browser, options.logtoUrl, '--logto', 'ENDPOINT');
   await checkIssuer(browser, options.adminUrl, '--admin', 'ADMIN_ENDPOINT');
@@ -109,7 +109,6 @@ export const setupLogto = async (
   );
 
   report(await ensureEmailConnector(machine, options));
-  const envText = existsSync(options.envFile) ? await readFile(options.envFile, 'utf8') : '';
   const baseUrl = resolveBaseUrl(options.baseUrl, envText, env);
   const exampleApp = await ensureExampleApp(machine, baseUrl);
   report(exampleApp.outcome);
@@ -125,11 +124,7 @@ export const setupLogto = async (
     },
     newSessionSecret()
   );
-  const envChanged = merged !== envText;
-  if (envChanged) {
-    await writeFile(options.envFile, merged, { mode: 0o600 });
-  }
-  report({ subject: options.envFile, change: envChanged ? (envText ? 'updated' : 'created') : 'unchanged' });
+  report({ subject: options.envFile, ...(await saveEnvFile(options.envFile, envFile, merged)) });
 
   return {
     admin,

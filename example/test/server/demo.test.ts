@@ -3,7 +3,8 @@
  * URLs, the prefilled playground delivers on the first click, and Ctrl-C (SIGINT) stops both.
  * With its ports taken: a taken SES port falls back to a free one (and the playground sends
  * there); a taken app port stops the demo at once with a sentence naming it and PORT=, before
- * anything claims to run. Uses the connector already built in lib/ (DEMO_SKIP_BUILD=1); builds
+ * anything claims to run, and suggests a port that is free at that moment (never Logto's 3001
+ * or 3002). Uses the connector already built in lib/ (DEMO_SKIP_BUILD=1); builds
  * example/dist if missing.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -28,6 +29,33 @@ const refuses = async (port: number): Promise<boolean> =>
       resolve(true);
     });
   });
+
+/** Whether 127.0.0.1:`port` can be listened on right now (a real listen, closed at once). */
+const listenable = async (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => {
+      resolve(false);
+    });
+    probe.listen(port, '127.0.0.1', () => {
+      probe.close(() => {
+        resolve(true);
+      });
+    });
+  });
+
+/** Makes sure 127.0.0.1:`port` is taken: by this test, or already by something else. */
+const keepTaken = async (port: number): Promise<void> => {
+  if (await listenable(port)) {
+    occupied.push(await occupy(port));
+  }
+};
+
+/** The port in the demo's "such as PORT=<port> npm run demo". */
+const suggestedPort = (output: string): number | undefined => {
+  const port = /such as PORT=(\d+) npm run demo/.exec(output)?.[1];
+  return port === undefined ? undefined : Number(port);
+};
 
 /** Something else already listening on 127.0.0.1:`port`, as a second demo or dev server would. */
 const occupy = async (port: number): Promise<Server & { connections: number }> => {
@@ -186,4 +214,29 @@ describe('npm run demo', () => {
     },
     120_000
   );
+
+  it('suggests a port that is free when it says so, past a taken neighbour', async () => {
+    const appPort = await freePort();
+    await keepTaken(appPort);
+    await keepTaken(appPort + 1);
+    const demo = runDemo(appPort, await freePort());
+
+    expect(await demo.outcome, demo.output()).toBe('stopped with exit code 1');
+    const suggested = suggestedPort(demo.output());
+    expect(suggested, demo.output()).toBeDefined();
+    expect(suggested).not.toBe(appPort);
+    expect(suggested).not.toBe(appPort + 1);
+    expect(await listenable(suggested ?? 0)).toBe(true);
+  }, 120_000);
+
+  it("never suggests Logto's default ports (3001, 3002) when 3000 is taken", async () => {
+    await keepTaken(3000);
+    const demo = runDemo(3000, await freePort());
+
+    expect(await demo.outcome, demo.output()).toBe('stopped with exit code 1');
+    const suggested = suggestedPort(demo.output());
+    expect(suggested, demo.output()).toBeDefined();
+    expect([3000, 3001, 3002]).not.toContain(suggested);
+    expect(await listenable(suggested ?? 0)).toBe(true);
+  }, 120_000);
 });

@@ -77,6 +77,16 @@ describe('options', () => {
     });
   });
 
+  it('says whether the password came from the command line, where others can see it', () => {
+    const fromLine = parseCommand(required, { SETUP_LOGTO_PASSWORD: 'env-one' });
+    const fromEnv = parseCommand(required.slice(0, -2), { SETUP_LOGTO_PASSWORD: 'env-one' });
+    const none = parseCommand(required.slice(0, -2), {});
+    expect(fromLine).toMatchObject({ passwordOnCommandLine: true, options: { password: 'Correct-Horse-9' } });
+    expect(fromEnv).toMatchObject({ passwordOnCommandLine: false, options: { password: 'env-one' } });
+    expect(none).toMatchObject({ kind: 'setup', passwordOnCommandLine: false });
+    expect(none.kind === 'setup' && 'password' in none.options).toBe(false);
+  });
+
   it('prefers the command line over the environment, in both --name value and --name=value forms', () => {
     const options = setupOptions([...required, '--base-url=http://localhost:5000'], {
       SETUP_LOGTO_USERNAME: 'other',
@@ -115,10 +125,10 @@ describe('options', () => {
     }
   });
 
-  it('names every missing required option in one sentence', () => {
+  it('names every missing required option in one sentence (the password is left to the prompt)', () => {
     expect(() => parseCommand(['--logto', 'http://127.0.0.1:3001'], {})).toThrow(
       new SetupError(
-        'Missing --admin (or SETUP_LOGTO_ADMIN_URL), --username (or SETUP_LOGTO_USERNAME), --password (or SETUP_LOGTO_PASSWORD): see --help.'
+        'Missing --admin (or SETUP_LOGTO_ADMIN_URL), --username (or SETUP_LOGTO_USERNAME): see --help.'
       )
     );
   });
