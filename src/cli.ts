@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 
-import { invalidJsonOffset, positionOf } from './json-position.js';
+import { readConfigFile } from './config-file.js';
 
 // Built as its own file that imports the connector from ./index.js at run time: the bundle is
 // shipped once, and the CLI sends exactly what Logto would load.
@@ -74,37 +73,16 @@ export const describeFailure = (error: unknown): string[] => {
   return [`Failed (${error.code}): ${errorDescriptionOf(error) ?? json ?? error.message}`];
 };
 
-const readConfigFile = async (path: string): Promise<unknown> => {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error: unknown) {
-    const code = (error as { code?: unknown }).code;
-    throw new Error(`Cannot read the config file ${path}${typeof code === 'string' ? ` (${code})` : ''}.`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // Never V8's message: it quotes the text around the error, which may be a secret.
-    const offset = invalidJsonOffset(text);
-    const where = offset === undefined ? undefined : positionOf(text, offset);
-    throw new Error(
-      `The config file ${path} is not valid JSON: ${where ? `line ${where.line}, column ${where.column}` : 'check its syntax'}.`
-    );
-  }
-};
-
 const sendTest = async (
   { config: configPath, to, type }: { config: string; to: string; type: TemplateType },
   output: CliOutput
 ): Promise<number> => {
-  let config: unknown;
-  try {
-    config = await readConfigFile(configPath);
-  } catch (error: unknown) {
-    output.err((error as Error).message);
+  const file = await readConfigFile(configPath);
+  if ('problem' in file) {
+    output.err(file.problem);
     return 1;
   }
+  const { config } = file;
   let region: string;
   try {
     region = parseConfig(config).region;

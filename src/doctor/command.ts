@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 import { resetConnectorState } from '../caches.js';
+import { readConfigFile } from '../config-file.js';
 
 import { type DoctorReport, doctorCheckIds, formatDoctorReport } from './report.js';
 import { runDoctor } from './run-doctor.js';
@@ -54,21 +54,6 @@ const startSpinner = (tty: NonNullable<DoctorOutput['tty']>) => {
       tty.write('\r\u001B[K');
     },
   };
-};
-
-const readConfigFile = async (path: string): Promise<{ config: unknown } | { problem: string }> => {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error: unknown) {
-    const code = (error as { code?: unknown }).code;
-    return { problem: `Cannot read the config file ${path}${typeof code === 'string' ? ` (${code})` : ''}.` };
-  }
-  try {
-    return { config: JSON.parse(text) as unknown };
-  } catch (error: unknown) {
-    return { problem: `The config file ${path} is not valid JSON: ${(error as Error).message}` };
-  }
 };
 
 /** A report whose config could not even be read: `config` fails, nothing else runs. */
