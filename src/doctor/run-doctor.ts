@@ -6,6 +6,7 @@ import { knownSecrets } from '../redact.js';
 import { createSendMessage } from '../send-message.js';
 import { type SenderRead, readAccount, readSender } from '../ses-read.js';
 import { withSesClient } from '../ses-client.js';
+import { consoleTestCode } from '../test-email.js';
 
 import {
   type DoctorContext,
@@ -21,9 +22,6 @@ import {
 import { checkCredentials } from './credentials.js';
 import { checkOtherRegions } from './other-regions.js';
 import { type DoctorCheck, type DoctorCheckId, type DoctorReport, doctorCheckIds } from './report.js';
-
-/** The code of the doctor's test email, as the Console's "Send test email" sends it. */
-export const doctorTestCode = '000000';
 
 /** Options of {@link runDoctor}. */
 export type DoctorOptions = {
@@ -72,13 +70,13 @@ const testSend = async (config: unknown, to: string, region: string): Promise<Do
   try {
     const sendMessage = createSendMessage({ getConfig: async () => Promise.resolve(config) });
     const messageId: unknown = await sendMessage(
-      { to, type: TemplateType.Generic, payload: { code: doctorTestCode } },
+      { to, type: TemplateType.Generic, payload: { code: consoleTestCode } },
       config
     );
     return {
       id: 'test-send',
       status: 'pass',
-      summary: `Sent the ${TemplateType.Generic} test email (code ${doctorTestCode}) to ${to}: MessageId ${String(messageId)}.`,
+      summary: `Sent the ${TemplateType.Generic} test email (code ${consoleTestCode}) to ${to}: MessageId ${String(messageId)}.`,
     };
   } catch (error: unknown) {
     // sendMessage throws only the host's ConnectorError, with an errorDescription for SES failures.

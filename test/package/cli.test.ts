@@ -9,7 +9,7 @@ import { join } from 'node:path';
 
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { testCode } from '../../src/cli.js';
+import { consoleTestCode } from '../../src/test-email.js';
 import { secret } from '../fixtures.js';
 import { cliConfigAt as configFor, useConfigFolder } from '../support/cli-configs.js';
 import { type Emulator, startEmulator } from '../support/emulator.js';
@@ -92,7 +92,7 @@ describe('the shipped command (lib/cli.js)', () => {
       stdout: `Sent: MessageId ${emails[0]?.messageId ?? '?'} (SignIn email to ops@example.com, SES region eu-west-1).\n`,
       stderr: '',
     });
-    expect(emails[0]?.subject).toBe(`Sign-in code ${testCode}`);
+    expect(emails[0]?.subject).toBe(`Sign-in code ${consoleTestCode}`);
   });
 
   it('exits 1 with the refused-connection sentence on stderr for a closed port', async () => {
