@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { type ParseError, parse } from 'jsonc-parser';
 
 /** A place in a text, both counted from 1. */
-export type TextPosition = { line: number; column: number };
+type TextPosition = { line: number; column: number };
 
 /** The line and column of `offset` in `text` (lines end at LF; CR counts as a column). */
 const positionOf = (text: string, offset: number): TextPosition => {
@@ -41,7 +41,7 @@ export const invalidJsonPosition = (text: string): TextPosition | undefined => {
 };
 
 /** What {@link readConfigFile} found: the parsed JSON, or one sentence saying why there is none. */
-export type ConfigFileRead = { config: unknown } | { problem: string };
+type ConfigFileRead = { config: unknown } | { problem: string };
 
 /**
  * Reads a config file for a command. Never throws; the problem sentence names the file and,

@@ -19,7 +19,7 @@ export class ReadTimeoutError extends Error {
 }
 
 /** What a failed SES read means to the doctor and to the send-path diagnosis. */
-export type ReadFailureKind = 'denied' | 'notFound' | 'throttled' | 'timeout' | 'other';
+type ReadFailureKind = 'denied' | 'notFound' | 'throttled' | 'timeout' | 'other';
 
 /** The IAM actions the optional read-only policy allows, by SES operation. */
 export const readActions = {
