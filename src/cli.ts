@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 
-import { invalidJsonOffset, positionOf } from './json-position.js';
+import { parseCommandArgs, usageError } from './cli-args.js';
+import { readConfigFile } from './config-file.js';
+import { consoleTestCode } from './test-email.js';
 
 // Built as its own file that imports the connector from ./index.js at run time: the bundle is
 // shipped once, and the CLI sends exactly what Logto would load.
@@ -35,15 +35,12 @@ const consoleOutput: CliOutput = {
 };
 /* v8 ignore stop */
 
-/** The code Logto's "Send test email" sends, and so does `send-test`. */
-export const testCode = '000000';
-
 const usageTypes = Object.values(TemplateType);
 
 export const usage = `Usage: connector-aws-ses send-test --config <file.json> --to <address> [--type <usage type>]
 
 Validates a connector config (the JSON the Admin Console stores) and sends one email through it,
-as the Console's "Send test email" does: the ${TemplateType.Generic} template with the code ${testCode}.
+as the Console's "Send test email" does: the ${TemplateType.Generic} template with the code ${consoleTestCode}.
 
   --config <file>   the connector config, a JSON file
   --to <address>    the recipient
@@ -74,37 +71,16 @@ export const describeFailure = (error: unknown): string[] => {
   return [`Failed (${error.code}): ${errorDescriptionOf(error) ?? json ?? error.message}`];
 };
 
-const readConfigFile = async (path: string): Promise<unknown> => {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error: unknown) {
-    const code = (error as { code?: unknown }).code;
-    throw new Error(`Cannot read the config file ${path}${typeof code === 'string' ? ` (${code})` : ''}.`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // Never V8's message: it quotes the text around the error, which may be a secret.
-    const offset = invalidJsonOffset(text);
-    const where = offset === undefined ? undefined : positionOf(text, offset);
-    throw new Error(
-      `The config file ${path} is not valid JSON: ${where ? `line ${where.line}, column ${where.column}` : 'check its syntax'}.`
-    );
-  }
-};
-
 const sendTest = async (
   { config: configPath, to, type }: { config: string; to: string; type: TemplateType },
   output: CliOutput
 ): Promise<number> => {
-  let config: unknown;
-  try {
-    config = await readConfigFile(configPath);
-  } catch (error: unknown) {
-    output.err((error as Error).message);
+  const file = await readConfigFile(configPath);
+  if ('problem' in file) {
+    output.err(file.problem);
     return 1;
   }
+  const { config } = file;
   let region: string;
   try {
     region = parseConfig(config).region;
@@ -116,7 +92,10 @@ const sendTest = async (
   }
   try {
     const connector = await createConnector({ getConfig: () => Promise.resolve(config) });
-    const messageId: unknown = await connector.sendMessage({ to, type, payload: { code: testCode } }, config);
+    const messageId: unknown = await connector.sendMessage(
+      { to, type, payload: { code: consoleTestCode } },
+      config
+    );
     output.out(`Sent: MessageId ${String(messageId)} (${type} email to ${to}, SES region ${region}).`);
     return 0;
   } catch (error: unknown) {
@@ -142,24 +121,22 @@ export const runCli = async (args: readonly string[], output: CliOutput = consol
       output === consoleOutput ? { ...output, tty: process.stderr } : output
     );
   }
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        config: { type: 'string', short: 'c' },
-        to: { type: 'string', short: 't' },
-        type: { type: 'string', default: TemplateType.Generic },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error: unknown) {
-    output.err(`${(error as Error).message}\n\n${usage}`);
+  const read = parseCommandArgs({
+    args: [...args],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string', short: 'c' },
+      to: { type: 'string', short: 't' },
+      type: { type: 'string', default: TemplateType.Generic },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if ('problem' in read) {
+    output.err(usageError([read.problem], usage));
     return 1;
   }
-  const { values, positionals } = parsed;
+  const { values, positionals } = read.parsed;
   if (values.help) {
     output.out(usage);
     return 0;
@@ -174,7 +151,7 @@ export const runCli = async (args: readonly string[], output: CliOutput = consol
     ...(type ? [] : [`--type must be one of ${usageTypes.join(', ')}.`]),
   ];
   if (problems.length > 0 || !values.config || !values.to || !type) {
-    output.err(`${problems.join('\n')}\n\n${usage}`);
+    output.err(usageError(problems, usage));
     return 1;
   }
   return sendTest({ config: values.config, to: values.to.trim(), type }, output);

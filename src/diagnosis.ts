@@ -8,17 +8,16 @@
  * A successful send never comes here.
  */
 import {
-  GetAccountCommand,
-  type GetAccountCommandOutput,
-  GetEmailIdentityCommand,
   type GetEmailIdentityCommandOutput,
   type SendEmailCommandInput,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
-import { ConnectorError } from '@logto/connector-kit';
+import { type ConnectorError } from '@logto/connector-kit';
 
 import { type ParsedConfig } from './config.js';
-import { readActions, readFailureKind, readWithin } from './ses-read.js';
+import { sharpenedError } from './errors.js';
+import { knownSecrets, quoteScrubbed } from './redact.js';
+import { type IdentityRead, domainOf, readAccount, readActions, readIdentity } from './ses-read.js';
 import { withSesClient } from './ses-client.js';
 
 /** What the reads learnt about the sender identity. */
@@ -88,8 +87,6 @@ const addressOf = (mailbox: string | undefined): string | undefined => {
   return address.includes('@') ? address : undefined;
 };
 
-const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
-
 const listed = (identities: readonly string[], address: string): boolean => {
   const wanted = new Set([address.toLowerCase(), domainOf(address).toLowerCase()]);
   return identities.some((identity) => wanted.has(identity.toLowerCase()));
@@ -102,44 +99,18 @@ type ReadResults = {
   failedActions: Set<string>;
 };
 
-/** Reads one identity: its output, `null` when SES says it does not exist, `undefined` on any other failure. */
-const readIdentity = async (
+/** Reads one identity by the deadline; a failure other than "not found" names its IAM action. */
+const identityRead = async (
   client: SESv2Client,
   identity: string,
   deadline: number,
   results: ReadResults
-): Promise<GetEmailIdentityCommandOutput | null | undefined> => {
-  try {
-    return await readWithin(
-      async (abortSignal) =>
-        client.send(new GetEmailIdentityCommand({ EmailIdentity: identity }), { abortSignal }),
-      deadline - performance.now()
-    );
-  } catch (error: unknown) {
-    if (readFailureKind(error) === 'notFound') {
-      return null;
-    }
+): Promise<IdentityRead> => {
+  const read = await readIdentity(client, identity, deadline - performance.now());
+  if ('error' in read) {
     results.failedActions.add(readActions.GetEmailIdentity);
-    return undefined;
   }
-};
-
-const readSender = async (client: SESv2Client, address: string, deadline: number, results: ReadResults) => {
-  const domain = domainOf(address);
-  const domainIdentity = await readIdentity(client, domain, deadline, results);
-  if (domainIdentity) {
-    results.senderIdentity = identityDiagnosis(domain, domainIdentity);
-    return;
-  }
-  if (domainIdentity === undefined) {
-    return;
-  }
-  const addressIdentity = await readIdentity(client, address, deadline, results);
-  if (addressIdentity) {
-    results.senderIdentity = identityDiagnosis(address, addressIdentity);
-  } else if (addressIdentity === null) {
-    results.senderIdentity = { identity: address, status: 'NOT_FOUND' };
-  }
+  return read;
 };
 
 const identityDiagnosis = (
@@ -151,14 +122,36 @@ const identityDiagnosis = (
   ...(output.DkimAttributes?.Status && { dkim: output.DkimAttributes.Status }),
 });
 
-const readAccount = async (client: SESv2Client, deadline: number, results: ReadResults) => {
-  try {
-    const account = await readWithin<GetAccountCommandOutput>(
-      async (abortSignal) => client.send(new GetAccountCommand({}), { abortSignal }),
-      deadline - performance.now()
-    );
-    results.sandbox = account.ProductionAccessEnabled !== true;
-  } catch {
+/** The sender's domain, then its address only when the domain does not exist: at most two reads. */
+const findSenderIdentity = async (
+  client: SESv2Client,
+  address: string,
+  deadline: number,
+  results: ReadResults
+) => {
+  const domain = domainOf(address);
+  const domainRead = await identityRead(client, domain, deadline, results);
+  if ('output' in domainRead) {
+    results.senderIdentity = identityDiagnosis(domain, domainRead.output);
+    return;
+  }
+  if ('error' in domainRead) {
+    return;
+  }
+  const addressRead = await identityRead(client, address, deadline, results);
+  if ('output' in addressRead) {
+    results.senderIdentity = identityDiagnosis(address, addressRead.output);
+  } else if ('missing' in addressRead) {
+    results.senderIdentity = { identity: address, status: 'NOT_FOUND' };
+  }
+};
+
+/** `GetAccount` by the deadline: whether the account is in the sandbox. */
+const findSandbox = async (client: SESv2Client, deadline: number, results: ReadResults) => {
+  const read = await readAccount(client, deadline - performance.now());
+  if ('account' in read) {
+    results.sandbox = read.account.ProductionAccessEnabled !== true;
+  } else {
     results.failedActions.add(readActions.GetAccount);
   }
 };
@@ -181,17 +174,18 @@ const readWhatHelps = async (
   await withSesClient(config, async (client) => {
     const reads: Array<Promise<void>> = [];
     if (recipientFailed) {
-      reads.push(readAccount(client, deadline, results));
+      reads.push(findSandbox(client, deadline, results));
     }
     if (sender?.failed) {
+      const domain = domainOf(sender.address);
       reads.push(
         recipientFailed
-          ? readIdentity(client, domainOf(sender.address), deadline, results).then((output) => {
-              if (output) {
-                results.senderIdentity = identityDiagnosis(domainOf(sender.address), output);
+          ? identityRead(client, domain, deadline, results).then((read) => {
+              if ('output' in read) {
+                results.senderIdentity = identityDiagnosis(domain, read.output);
               }
             })
-          : readSender(client, sender.address, deadline, results)
+          : findSenderIdentity(client, sender.address, deadline, results)
       );
     }
     await Promise.all(reads);
@@ -231,17 +225,6 @@ const recipientSentence = (recipients: readonly string[], region: string, sandbo
 
 const capitalized = (sentence: string): string => `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}`;
 
-const maxQuotedLength = 300;
-
-/** SES's own words, on one line, shortened, with every secret replaced. */
-const quoted = (message: string, secrets: readonly string[]): string => {
-  let text = message.replaceAll(/\s+/g, ' ').trim();
-  for (const secret of secrets) {
-    text = text.split(secret).join('[redacted]');
-  }
-  return text.length > maxQuotedLength ? `${text.slice(0, maxQuotedLength)}…` : text;
-};
-
 const describe = (
   region: string,
   sender: { address: string; failed: boolean } | undefined,
@@ -266,12 +249,6 @@ const describe = (
   return parts.join(' ');
 };
 
-/** Values that must never come out (SES's list is quoted text): the secret and session tokens. */
-const secretsOf = (config: FailedSend['config']): string[] =>
-  [config.accessKeySecret, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].filter(
-    (secret): secret is string => typeof secret === 'string' && secret.length >= 4
-  );
-
 const messageOf = (error: unknown): string | undefined => {
   const message = (error as { message?: unknown } | null)?.message;
   return typeof message === 'string' ? message : undefined;
@@ -290,7 +267,7 @@ export const diagnoseSendFailure = async (
   const data: unknown = connectorError.data;
   const name = (failed.error as { name?: unknown } | null)?.name;
   const message = messageOf(failed.error);
-  const secrets = secretsOf(failed.config);
+  const secrets = knownSecrets(failed.config.accessKeySecret);
   const failedIdentities = (
     name === 'MessageRejected' && message ? parseFailedIdentities(message) : undefined
   )?.filter((identity) => !secrets.some((secret) => identity.includes(secret)));
@@ -315,18 +292,17 @@ export const diagnoseSendFailure = async (
       ...(results.sandbox !== undefined && { sandbox: results.sandbox }),
       ...(results.senderIdentity && { senderIdentity: results.senderIdentity }),
     };
-    const sharpened = new ConnectorError(connectorError.code, {
+    return sharpenedError(connectorError, {
       ...data,
-      errorDescription: describe(region, sender, failedRecipients, results, quoted(message ?? '', secrets)),
+      errorDescription: describe(
+        region,
+        sender,
+        failedRecipients,
+        results,
+        quoteScrubbed(message ?? '', secrets)
+      ),
       diagnosis,
     });
-    Object.defineProperty(sharpened, 'cause', {
-      value: connectorError.cause,
-      enumerable: false,
-      configurable: true,
-      writable: true,
-    });
-    return sharpened;
   } catch {
     return connectorError;
   }

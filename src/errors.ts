@@ -1,7 +1,7 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { ZodError, type ZodIssue } from 'zod';
 
-import { redact, redactErrorChain } from './redact.js';
+import { quoteScrubbed, redact, redactErrorChain } from './redact.js';
 
 /**
  * What an operator needs to read a failure: where the send went. Never holds a secret; the
@@ -82,16 +82,16 @@ export const generalError = (errorDescription: string, cause?: unknown): Connect
   return cause === undefined ? error : withCause(error, cause);
 };
 
+/**
+ * The same failure told better (the send-path diagnosis): a new ConnectorError with the same
+ * code and cause, and `data` in place of the original's.
+ */
+export const sharpenedError = (error: ConnectorError, data: Record<string, unknown>): ConnectorError =>
+  withCause(new ConnectorError(error.code, data), error.cause);
+
 /** `template_not_found` with a sentence naming what is missing. */
 export const templateNotFound = (errorDescription: string): ConnectorError =>
   new ConnectorError(ConnectorErrorCodes.TemplateNotFound, { errorDescription });
-
-const maxQuotedLength = 300;
-
-const quote = (message: string): string => {
-  const oneLine = message.replaceAll(/\s+/g, ' ').trim();
-  return oneLine.length > maxQuotedLength ? `${oneLine.slice(0, maxQuotedLength)}…` : oneLine;
-};
 
 /** What a thrown value calls itself, without running any of its code that could throw again. */
 const describeThrown = (error: unknown): { name: string; message: string } => {
@@ -115,7 +115,7 @@ const describeThrown = (error: unknown): { name: string; message: string } => {
  */
 export const unexpectedFailure = (error: unknown, secrets: readonly string[] = []): ConnectorError => {
   const { name, message } = describeThrown(error);
-  const said = message ? `: ${quote(redact(message, secrets))}` : '';
+  const said = message ? `: ${quoteScrubbed(message, secrets)}` : '';
   redactErrorChain(error, secrets);
   return withCause(
     generalError(
@@ -348,7 +348,7 @@ const classified = (name: string, kind: FailureKind, context: SendContext, said 
 const classify = (error: ErrorLike, context: SendContext): Classified => {
   const name = typeof error.name === 'string' ? error.name : 'Error';
   const code = typeof error.code === 'string' ? error.code : undefined;
-  const message = typeof error.message === 'string' ? quote(redact(error.message, context.secrets)) : '';
+  const message = typeof error.message === 'string' ? quoteScrubbed(error.message, context.secrets) : '';
   const status =
     typeof error.$metadata?.httpStatusCode === 'number' ? error.$metadata.httpStatusCode : undefined;
 

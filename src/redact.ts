@@ -47,8 +47,22 @@ export const redactErrorChain = (error: unknown, secrets: readonly string[]): vo
   }
 };
 
-/** The secrets a send may meet: the config's key secret and the process's own AWS secrets. */
+/**
+ * The secrets a send, its diagnosis or the doctor may meet: the config's key secret and the
+ * process's own AWS secrets (those too short to scrub are left out).
+ */
 export const knownSecrets = (accessKeySecret?: string): string[] =>
   [accessKeySecret, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].filter(
-    (secret): secret is string => Boolean(secret)
+    (secret): secret is string => secret !== undefined && secret.length >= minSecretLength
   );
+
+const maxQuotedLength = 300;
+
+/**
+ * Someone else's words (SES's, the SDK's, a thrown error's) made fit to quote in a sentence:
+ * secrets scrubbed, on one line, at most 300 characters (then `…`).
+ */
+export const quoteScrubbed = (text: string, secrets: readonly string[]): string => {
+  const oneLine = redact(text, secrets).replaceAll(/\s+/g, ' ').trim();
+  return oneLine.length > maxQuotedLength ? `${oneLine.slice(0, maxQuotedLength)}…` : oneLine;
+};

@@ -1,3 +1,15 @@
+/**
+ * Reading SES (never sending): the reads the doctor and the send-path diagnosis make, each within
+ * a time bound, and what a failed read means.
+ */
+import {
+  GetAccountCommand,
+  type GetAccountCommandOutput,
+  GetEmailIdentityCommand,
+  type GetEmailIdentityCommandOutput,
+  type SESv2Client,
+} from '@aws-sdk/client-sesv2';
+
 /** Thrown when a read runs past its time bound. */
 export class ReadTimeoutError extends Error {
   override name = 'ReadTimeoutError';
@@ -7,7 +19,7 @@ export class ReadTimeoutError extends Error {
 }
 
 /** What a failed SES read means to the doctor and to the send-path diagnosis. */
-export type ReadFailureKind = 'denied' | 'notFound' | 'throttled' | 'timeout' | 'other';
+type ReadFailureKind = 'denied' | 'notFound' | 'throttled' | 'timeout' | 'other';
 
 /** The IAM actions the optional read-only policy allows, by SES operation. */
 export const readActions = {
@@ -73,4 +85,68 @@ export const readWithin = async <Output>(
   } finally {
     clearTimeout(timer);
   }
+};
+
+/** One `GetEmailIdentity`: its output, `missing` when SES says it does not exist, or the error. */
+export type IdentityRead = { output: GetEmailIdentityCommandOutput } | { missing: true } | { error: unknown };
+
+/** Reads one identity (an address or a domain) within `timeoutMs`; never throws. */
+export const readIdentity = async (
+  client: SESv2Client,
+  identity: string,
+  timeoutMs: number
+): Promise<IdentityRead> => {
+  try {
+    return {
+      output: await readWithin(
+        async (abortSignal) =>
+          client.send(new GetEmailIdentityCommand({ EmailIdentity: identity }), { abortSignal }),
+        timeoutMs
+      ),
+    };
+  } catch (error: unknown) {
+    return readFailureKind(error) === 'notFound' ? { missing: true } : { error };
+  }
+};
+
+/** The result of `GetAccount`: the account, or the error. */
+export type AccountRead = { account: GetAccountCommandOutput } | { error: unknown };
+
+/** Reads the account in the client's region within `timeoutMs`; never throws. */
+export const readAccount = async (client: SESv2Client, timeoutMs: number): Promise<AccountRead> => {
+  try {
+    return {
+      account: await readWithin(
+        async (abortSignal) => client.send(new GetAccountCommand({}), { abortSignal }),
+        timeoutMs
+      ),
+    };
+  } catch (error: unknown) {
+    return { error };
+  }
+};
+
+/** The domain of an address: what follows its last `@`. */
+export const domainOf = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
+
+/** Both identities a sender may send as: its address and its domain, read together. */
+export type SenderRead = {
+  address: string;
+  domain: string;
+  addressRead: IdentityRead;
+  domainRead: IdentityRead;
+};
+
+/** Reads the sender's address and domain identities at once, within `timeoutMs`; never throws. */
+export const readSender = async (
+  client: SESv2Client,
+  address: string,
+  timeoutMs: number
+): Promise<SenderRead> => {
+  const domain = domainOf(address);
+  const [addressRead, domainRead] = await Promise.all([
+    readIdentity(client, address, timeoutMs),
+    readIdentity(client, domain, timeoutMs),
+  ]);
+  return { address, domain, addressRead, domainRead };
 };

@@ -6,7 +6,8 @@
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { type CliOutput, describeFailure, runCli, testCode, usage } from '../src/cli.js';
+import { type CliOutput, describeFailure, runCli, usage } from '../src/cli.js';
+import { consoleTestCode } from '../src/test-email.js';
 import { secret } from './fixtures.js';
 import { cliConfigAt as configFor, useConfigFolder } from './support/cli-configs.js';
 import { type Emulator, startEmulator } from './support/emulator.js';
@@ -53,7 +54,7 @@ describe('send-test, in process', () => {
     const emails = await emulator.emails();
     expect(emails).toHaveLength(1);
     const [email] = emails;
-    expect(email?.subject).toBe(`Generic code ${testCode}`);
+    expect(email?.subject).toBe(`Generic code ${consoleTestCode}`);
     expect(email?.destination.to).toEqual(['me@example.com']);
     expect(output.stdout).toEqual([
       `Sent: MessageId ${email?.messageId ?? '?'} (Generic email to me@example.com, SES region eu-west-1).`,
@@ -71,7 +72,9 @@ describe('send-test, in process', () => {
     );
 
     expect(code).toBe(0);
-    expect((await emulator.emails()).map(({ subject }) => subject)).toEqual([`Sign-in code ${testCode}`]);
+    expect((await emulator.emails()).map(({ subject }) => subject)).toEqual([
+      `Sign-in code ${consoleTestCode}`,
+    ]);
   });
 
   it("prints SES's reason as the connector's sentence and exits 1 when SES refuses", async () => {

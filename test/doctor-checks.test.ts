@@ -10,8 +10,6 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import {
   type DoctorContext,
-  type IdentityRead,
-  type SenderRead,
   checkAccount,
   checkDkim,
   checkMailFrom,
@@ -23,7 +21,13 @@ import {
 import { checkCredentials, maskAccessKeyId } from '../src/doctor/credentials.js';
 import { doctorCheckIds, formatDoctorReport } from '../src/doctor/report.js';
 import { runDoctor } from '../src/doctor/run-doctor.js';
-import { ReadTimeoutError, readFailureKind, readWithin } from '../src/ses-read.js';
+import {
+  type IdentityRead,
+  type SenderRead,
+  ReadTimeoutError,
+  readFailureKind,
+  readWithin,
+} from '../src/ses-read.js';
 import { accessKeyId, secret } from './fixtures.js';
 
 const rawConfig = {

@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
 
 import createConnector, { connectorId } from '../src/index.js';
+import { consoleTestCode } from '../src/test-email.js';
 import {
   connectorWith,
   fullConfig,
@@ -119,14 +120,14 @@ describe("the Console's Send test email", () => {
     const connector = await createConnector({ getConfig });
     const config = withDefaultTemplates({ emailAddress: 'Test <test@example.com>', region: 'ap-south-1' });
     await connector.sendMessage(
-      { to: 'me@example.com', type: TemplateType.Generic, payload: { code: '000000' } },
+      { to: 'me@example.com', type: TemplateType.Generic, payload: { code: consoleTestCode } },
       config
     );
     expect(getConfig).not.toHaveBeenCalled();
     const input = sentInput();
     expect(input.FromEmailAddress).toBe('"Test" <test@example.com>');
-    expect(input.Content?.Simple?.Subject?.Data).toBe('Your verification code is 000000');
-    expect(input.Content?.Simple?.Body?.Text?.Data).toContain('000000');
+    expect(input.Content?.Simple?.Subject?.Data).toBe(`Your verification code is ${consoleTestCode}`);
+    expect(input.Content?.Simple?.Body?.Text?.Data).toContain(consoleTestCode);
   });
 
   it('rejects an invalid unsaved config with InvalidConfig carrying the ZodError', async () => {

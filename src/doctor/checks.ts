@@ -3,19 +3,25 @@
  * (and what later checks need); none throws, none prints.
  */
 import {
-  GetAccountCommand,
-  type GetAccountCommandOutput,
   GetConfigurationSetCommand,
-  GetEmailIdentityCommand,
   type GetEmailIdentityCommandOutput,
   GetSuppressedDestinationCommand,
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
 
 import { type ParsedConfig } from '../config.js';
-import { type SendContext, toConnectorError } from '../errors.js';
-import { redact } from '../redact.js';
-import { readActions, readFailureKind, readWithin } from '../ses-read.js';
+import { type SendContext, errorDescriptionOf, toConnectorError } from '../errors.js';
+import { quoteScrubbed } from '../redact.js';
+import {
+  type AccountRead,
+  type IdentityRead,
+  type SenderRead,
+  domainOf,
+  readActions,
+  readFailureKind,
+  readIdentity,
+  readWithin,
+} from '../ses-read.js';
 
 import { type DoctorCheck, type DoctorCheckId } from './report.js';
 
@@ -78,9 +84,7 @@ export const readFailure = (
       const label = typeof name === 'string' ? name : 'Error';
       if ((fault === 'client' || fault === 'server') && !credentialErrorPattern.test(label)) {
         // An SES answer no check expects: quote it, do not guess.
-        const said = redact(error instanceof Error ? error.message : '', context.secrets)
-          .replaceAll(/\s+/g, ' ')
-          .slice(0, 300);
+        const said = quoteScrubbed(error instanceof Error ? error.message : '', context.secrets);
         const status =
           typeof metadata?.httpStatusCode === 'number' ? `HTTP ${metadata.httpStatusCode}, ` : '';
         return {
@@ -91,12 +95,11 @@ export const readFailure = (
         };
       }
       // Credentials, network, DNS: the connector's own sentence for a send says what to do.
-      const { errorDescription } = toConnectorError(error, context).data as { errorDescription: string };
       return {
         id,
         status: 'fail',
         summary: `${operation} failed in ${context.region} (${label}).`,
-        fix: errorDescription,
+        fix: errorDescriptionOf(toConnectorError(error, context)) ?? '',
       };
     }
   }
@@ -106,21 +109,6 @@ const within = async <Output>(
   { config }: Pick<DoctorContext, 'config'>,
   read: (abortSignal: AbortSignal) => Promise<Output>
 ): Promise<Output> => readWithin(read, config.timeoutMs);
-
-/** The result of `GetAccount`, for the account, sandbox, quota and recipient checks. */
-export type AccountRead = { account: GetAccountCommandOutput } | { error: unknown };
-
-export const readAccount = async (doctor: DoctorContext): Promise<AccountRead> => {
-  try {
-    return {
-      account: await within(doctor, async (abortSignal) =>
-        doctor.client.send(new GetAccountCommand({}), { abortSignal })
-      ),
-    };
-  } catch (error: unknown) {
-    return { error };
-  }
-};
 
 export const checkAccount = (read: AccountRead, doctor: DoctorContext): DoctorCheck => {
   const { region } = doctor.config;
@@ -207,46 +195,8 @@ export const checkQuota = (read: AccountRead, { config: { region } }: DoctorCont
   return { id: 'quota', status: 'pass', summary };
 };
 
-/** One `GetEmailIdentity`: its output, `null` when SES says it does not exist, or the error. */
-export type IdentityRead = { output: GetEmailIdentityCommandOutput } | { missing: true } | { error: unknown };
-
-export const readIdentity = async (
-  client: SESv2Client,
-  identity: string,
-  timeoutMs: number
-): Promise<IdentityRead> => {
-  try {
-    return {
-      output: await readWithin(
-        async (abortSignal) =>
-          client.send(new GetEmailIdentityCommand({ EmailIdentity: identity }), { abortSignal }),
-        timeoutMs
-      ),
-    };
-  } catch (error: unknown) {
-    return readFailureKind(error) === 'notFound' ? { missing: true } : { error };
-  }
-};
-
 const verified = (read: IdentityRead): boolean =>
   'output' in read && read.output.VerifiedForSendingStatus === true;
-
-/** What the sender check learnt, for the DKIM, MAIL FROM and other-regions checks. */
-export type SenderRead = {
-  address: string;
-  domain: string;
-  addressRead: IdentityRead;
-  domainRead: IdentityRead;
-};
-
-export const readSender = async (doctor: DoctorContext, address: string): Promise<SenderRead> => {
-  const domain = address.slice(address.lastIndexOf('@') + 1);
-  const [addressRead, domainRead] = await Promise.all([
-    readIdentity(doctor.client, address, doctor.config.timeoutMs),
-    readIdentity(doctor.client, domain, doctor.config.timeoutMs),
-  ]);
-  return { address, domain, addressRead, domainRead };
-};
 
 export const checkSenderIdentity = (sender: SenderRead | undefined, doctor: DoctorContext): DoctorCheck => {
   const { region } = doctor.config;
@@ -420,7 +370,7 @@ export const checkRecipient = async (
     return { id: 'recipient', status: 'skip', summary: 'Give --to <address> to check a recipient.' };
   }
   const sandbox = 'account' in account ? account.account.ProductionAccessEnabled === false : undefined;
-  const domain = to.slice(to.lastIndexOf('@') + 1);
+  const domain = domainOf(to);
   const [suppression, identities] = await Promise.all([
     within(doctor, async (abortSignal) =>
       doctor.client.send(new GetSuppressedDestinationCommand({ EmailAddress: to }), { abortSignal })

@@ -1,7 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-
 import { resetConnectorState } from '../caches.js';
+import { parseCommandArgs, usageError } from '../cli-args.js';
+import { readConfigFile } from '../config-file.js';
 
 import { type DoctorReport, doctorCheckIds, formatDoctorReport } from './report.js';
 import { runDoctor } from './run-doctor.js';
@@ -56,21 +55,6 @@ const startSpinner = (tty: NonNullable<DoctorOutput['tty']>) => {
   };
 };
 
-const readConfigFile = async (path: string): Promise<{ config: unknown } | { problem: string }> => {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error: unknown) {
-    const code = (error as { code?: unknown }).code;
-    return { problem: `Cannot read the config file ${path}${typeof code === 'string' ? ` (${code})` : ''}.` };
-  }
-  try {
-    return { config: JSON.parse(text) as unknown };
-  } catch (error: unknown) {
-    return { problem: `The config file ${path} is not valid JSON: ${(error as Error).message}` };
-  }
-};
-
 /** A report whose config could not even be read: `config` fails, nothing else runs. */
 const unreadableConfig = (problem: string): DoctorReport => ({
   ok: false,
@@ -93,24 +77,23 @@ const unreadableConfig = (problem: string): DoctorReport => ({
  * check failed, 2 a usage error).
  */
 export const doctorCommand = async (args: readonly string[], output: DoctorOutput): Promise<number> => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        config: { type: 'string', short: 'c' },
-        to: { type: 'string', short: 't' },
-        send: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (error: unknown) {
-    output.err(`${(error as Error).message}\n\n${doctorUsage}`);
+  const read = parseCommandArgs({
+    args: [...args],
+    strict: true,
+    allowPositionals: false,
+    options: {
+      config: { type: 'string', short: 'c' },
+      to: { type: 'string', short: 't' },
+      send: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if ('problem' in read) {
+    output.err(usageError([read.problem], doctorUsage));
     return doctorExitCodes.usage;
   }
+  const { values } = read.parsed;
   if (values.help) {
     output.out(doctorUsage);
     return doctorExitCodes.ok;
@@ -122,7 +105,7 @@ export const doctorCommand = async (args: readonly string[], output: DoctorOutpu
     ...(values.send && !to ? ['--send needs --to <address>.'] : []),
   ];
   if (problems.length > 0 || !values.config) {
-    output.err(`${problems.join('\n')}\n\n${doctorUsage}`);
+    output.err(usageError(problems, doctorUsage));
     return doctorExitCodes.usage;
   }
 

@@ -1,7 +1,7 @@
 import { type SESv2Client } from '@aws-sdk/client-sesv2';
 
 import { type ParsedConfig } from '../config.js';
-import { redact } from '../redact.js';
+import { quoteScrubbed } from '../redact.js';
 import { readWithin } from '../ses-read.js';
 
 import { type DoctorCheck } from './report.js';
@@ -56,9 +56,7 @@ export const checkCredentials = async (
       summary: `From the AWS default chain: ${describeSource(source)}, access key ${maskAccessKeyId(identity.accessKeyId)}${identity.sessionToken ? ' (temporary, with a session token)' : ''}.`,
     };
   } catch (error: unknown) {
-    const reason = redact(error instanceof Error ? error.message : String(error), secrets)
-      .replaceAll(/\s+/g, ' ')
-      .slice(0, 300);
+    const reason = quoteScrubbed(error instanceof Error ? error.message : String(error), secrets);
     return {
       id: 'credentials',
       status: 'fail',

@@ -1,9 +1,8 @@
 import { type ParsedConfig } from '../config.js';
 import { sesRegions } from '../regions.js';
-import { readFailureKind } from '../ses-read.js';
+import { type IdentityRead, type SenderRead, readFailureKind, readIdentity } from '../ses-read.js';
 import { createClient } from '../ses-client.js';
 
-import { type IdentityRead, type SenderRead, readIdentity } from './checks.js';
 import { type DoctorCheck } from './report.js';
 
 type RegionAnswer = 'verified' | 'not-verified' | 'denied' | 'unknown';

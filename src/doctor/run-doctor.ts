@@ -1,14 +1,15 @@
 import { type ConnectorError, TemplateType } from '@logto/connector-kit';
-import { type ZodError } from 'zod';
 
 import { type ParsedConfig, parseConfig } from '../config.js';
-import { type SendContext } from '../errors.js';
+import { type SendContext, configIssuesOf, errorDescriptionOf } from '../errors.js';
+import { knownSecrets } from '../redact.js';
 import { createSendMessage } from '../send-message.js';
+import { type SenderRead, readAccount, readSender } from '../ses-read.js';
 import { withSesClient } from '../ses-client.js';
+import { consoleTestCode } from '../test-email.js';
 
 import {
   type DoctorContext,
-  type SenderRead,
   checkAccount,
   checkConfigurationSet,
   checkDkim,
@@ -17,15 +18,10 @@ import {
   checkRecipient,
   checkSandbox,
   checkSenderIdentity,
-  readAccount,
-  readSender,
 } from './checks.js';
 import { checkCredentials } from './credentials.js';
 import { checkOtherRegions } from './other-regions.js';
 import { type DoctorCheck, type DoctorCheckId, type DoctorReport, doctorCheckIds } from './report.js';
-
-/** The code of the doctor's test email, as the Console's "Send test email" sends it. */
-export const doctorTestCode = '000000';
 
 /** Options of {@link runDoctor}. */
 export type DoctorOptions = {
@@ -38,26 +34,21 @@ export type DoctorOptions = {
 };
 
 /** parseConfig throws `ConnectorError(InvalidConfig, zodError)`: one line per zod issue. */
-const configProblems = (error: unknown): string[] => {
-  const { issues } = (error as ConnectorError).data as ZodError;
-  return issues.map(({ path, message }) => `${path.length > 0 ? `${path.join('.')}: ` : ''}${message}`);
-};
+const configProblems = (error: unknown): string[] =>
+  configIssuesOf(error).map(
+    ({ path, message }) => `${path.length > 0 ? `${path.join('.')}: ` : ''}${message}`
+  );
 
 const rawRegion = (config: unknown): string => {
   const region = (config as { region?: unknown } | null)?.region;
   return typeof region === 'string' ? region.trim().toLowerCase() : '';
 };
 
-const secretsOf = (config: ParsedConfig): string[] =>
-  [config.accessKeySecret, process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN].filter(
-    (secret): secret is string => Boolean(secret)
-  );
-
 const contextOf = (config: ParsedConfig): SendContext => ({
   region: config.region,
   host: config.endpoint ? new URL(config.endpoint).host : `email.${config.region}.amazonaws.com`,
   timeoutMs: config.timeoutMs,
-  secrets: secretsOf(config),
+  secrets: knownSecrets(config.accessKeySecret),
 });
 
 const skipped = (id: DoctorCheckId, why: string): DoctorCheck => ({
@@ -79,23 +70,22 @@ const testSend = async (config: unknown, to: string, region: string): Promise<Do
   try {
     const sendMessage = createSendMessage({ getConfig: async () => Promise.resolve(config) });
     const messageId: unknown = await sendMessage(
-      { to, type: TemplateType.Generic, payload: { code: doctorTestCode } },
+      { to, type: TemplateType.Generic, payload: { code: consoleTestCode } },
       config
     );
     return {
       id: 'test-send',
       status: 'pass',
-      summary: `Sent the ${TemplateType.Generic} test email (code ${doctorTestCode}) to ${to}: MessageId ${String(messageId)}.`,
+      summary: `Sent the ${TemplateType.Generic} test email (code ${consoleTestCode}) to ${to}: MessageId ${String(messageId)}.`,
     };
   } catch (error: unknown) {
     // sendMessage throws only the host's ConnectorError, with an errorDescription for SES failures.
     const { code, data } = error as ConnectorError;
-    const description = (data as { errorDescription?: unknown } | undefined)?.errorDescription;
     return {
       id: 'test-send',
       status: 'fail',
       summary: `SES did not accept the test email to ${to} in ${region} (${code}).`,
-      fix: typeof description === 'string' ? description : JSON.stringify(data),
+      fix: errorDescriptionOf(error) ?? JSON.stringify(data),
     };
   }
 };
@@ -147,7 +137,7 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
         return report(config.region, found, 'no AWS credentials');
       }
       progress('account');
-      const account = await readAccount(doctor);
+      const account = await readAccount(client, config.timeoutMs);
       found.account = checkAccount(account, doctor);
       found.sandbox = checkSandbox(account, doctor);
       found.quota = checkQuota(account, doctor);
@@ -156,7 +146,9 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
         progress('sender identity, configuration set, recipient');
         const from = config.emailAddress?.address;
         const [sender, configurationSet, recipient] = await Promise.all([
-          from === undefined ? Promise.resolve<SenderRead | undefined>(undefined) : readSender(doctor, from),
+          from === undefined
+            ? Promise.resolve<SenderRead | undefined>(undefined)
+            : readSender(client, from, config.timeoutMs),
           checkConfigurationSet(doctor),
           checkRecipient(doctor, to, account),
         ]);

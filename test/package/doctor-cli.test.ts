@@ -87,6 +87,27 @@ describe('the shipped command (lib/cli.js doctor)', () => {
     expect(run.stdout).not.toContain(secret);
   });
 
+  it('reports a config file with an unquoted secret by line and column only, in text and in --json', async () => {
+    const path = await configs.write(
+      'unquoted-secret.json',
+      `{\n  "region": "us-east-1",\n  "accessKeySecret": ${secret},\n  "emailAddress": "a@example.com"\n}\n`
+    );
+
+    const text = await runBuilt(['doctor', '--config', path]);
+    const json = await runBuilt(['doctor', '--config', path, '--json']);
+
+    const sentence = `The config file ${path} is not valid JSON: line 3, column 22.`;
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^✗ config +The config file /);
+    expect(text.stdout).toContain(sentence);
+    expect(json.code).toBe(1);
+    expect((JSON.parse(json.stdout) as DoctorReport).checks[0]?.summary).toBe(sentence);
+    for (const run of [text, json]) {
+      expect(`${run.stdout}${run.stderr}`).not.toContain(secret.slice(0, 4));
+    }
+    expect(fake.count).toBe(0);
+  });
+
   it('exits 0 with the text report for a healthy account, and 2 for a usage error', async () => {
     fake.setRegions(sesScenarios.healthyProduction);
     const config = await configs.write('healthy.json', configFor());

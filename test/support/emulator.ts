@@ -9,16 +9,10 @@ import { type AddressInfo } from 'node:net';
 import emulatorModule from 'aws-ses-v2-local';
 import libmime from 'libmime';
 
-/** One message as the emulator stores it (`GET /store`). */
-export type StoredEmail = {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  headers?: Array<{ name: string; value: string }>;
-};
+import { type InboxEmail } from '../../example/src/playground/inbox.js';
+
+/** One message as the emulator stores it (`GET /store`): the example app's inbox type. */
+export type StoredEmail = InboxEmail;
 
 export type Emulator = {
   endpoint: string;

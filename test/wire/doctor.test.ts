@@ -653,6 +653,24 @@ describe('doctor before any request', () => {
     expect(fake.count).toBe(0);
   });
 
+  it('a config file with an unquoted secret: config fails by line and column, no character of the secret in text or --json', async () => {
+    const path = await writeConfig(
+      `{\n  "region": "us-east-1",\n  "accessKeySecret": ${secret},\n  "emailAddress": "a@example.com"\n}\n`
+    );
+
+    const { code, report } = await doctorJson(['--config', path]);
+    const text = await doctor(['--config', path]);
+
+    const sentence = `The config file ${path} is not valid JSON: line 3, column 22.`;
+    expect(code).toBe(1);
+    expect(report.checks[0]).toMatchObject({ id: 'config', status: 'fail', summary: sentence });
+    expect(JSON.stringify(report)).not.toContain(secret.slice(0, 4));
+    expect(text.code).toBe(1);
+    expect(text.stdout.join('\n')).toContain(sentence);
+    expect([...text.stdout, ...text.stderr].join('\n')).not.toContain(secret.slice(0, 4));
+    expect(fake.count).toBe(0);
+  });
+
   it.each([
     ['no --config', []],
     ['--send without --to', ['--config', 'x.json', '--send']],

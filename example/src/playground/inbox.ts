@@ -1,4 +1,7 @@
-/** One message as the local SES emulator (aws-ses-v2-local) stored it. */
+/**
+ * One message as the local SES emulator (aws-ses-v2-local) stores it (`GET /store`). The one
+ * definition: the root's test support (test/support/emulator.ts) uses it too.
+ */
 export type InboxEmail = {
   messageId: string;
   from: string;
@@ -6,6 +9,8 @@ export type InboxEmail = {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  /** The headers SES was asked to add, when there were any. */
+  headers?: Array<{ name: string; value: string }>;
   /** When it arrived, in seconds since the epoch. */
   at: number;
 };
