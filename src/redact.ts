@@ -1,12 +1,18 @@
 /**
  * Secret scrubbing: every text the connector hands out (an error's description, message, stack,
- * and those of its causes) passes through here first.
+ * and those of its causes) passes through here first. Two nets: by value (the secrets the
+ * connector knows of, and those of the credentials that signed the failed request, see
+ * {@link scrubClientErrors}), and by shape (credential headers and signatures, however quoted).
  */
+import { type SESv2Client } from '@aws-sdk/client-sesv2';
 
 const redactions: ReadonlyArray<[RegExp, string]> = [
-  // SignatureDoesNotMatch messages quote the canonical request, which may include a session token.
-  [/(x-amz-security-token:)[^\s]*/gi, '$1[redacted]'],
-  [/(authorization:)[^\n]*/gi, '$1 [redacted]'],
+  // A session token or an Authorization value echoed back: as a header line (`X-Amz-Security-Token:
+  // …`, with or without a space), in JSON (`"x-amz-security-token":"…"`) or as a query parameter.
+  [/(x-amz-security-token"?\s*[:=]\s*"?)[^\s",&}]*/gi, '$1[redacted]'],
+  [/(authorization"?\s*:\s*"?)[^\n"]*/gi, '$1[redacted]'],
+  // A SigV4 signature wherever it appears (`Signature=<hex>`, `X-Amz-Signature=<hex>`).
+  [/(signature=)[\da-f]{16,}/gi, '$1[redacted]'],
 ];
 
 /** Secrets shorter than this are not scrubbed: replacing "a" everywhere would shred the text. */
@@ -27,7 +33,8 @@ export const redact = (text: string, secrets: readonly string[]): string => {
 };
 
 /**
- * Scrubs secrets from an error and its cause chain in place (message and stack); survives loops,
+ * Scrubs secrets from an error and its cause chain in place: message, stack, and the error's own
+ * text fields (the SDK copies the fields of an SES error body onto its error). Survives loops,
  * and errors whose properties throw when read (those are left as they are).
  */
 export const redactErrorChain = (error: unknown, secrets: readonly string[]): void => {
@@ -39,6 +46,13 @@ export const redactErrorChain = (error: unknown, secrets: readonly string[]): vo
       current.message = redact(current.message, secrets);
       if (current.stack) {
         current.stack = redact(current.stack, secrets);
+      }
+      const fields = current as unknown as Record<string, unknown>;
+      for (const key of Object.keys(fields)) {
+        const value = fields[key];
+        if (typeof value === 'string') {
+          fields[key] = redact(value, secrets);
+        }
       }
       current = current.cause;
     } catch {
@@ -65,4 +79,52 @@ const maxQuotedLength = 300;
 export const quoteScrubbed = (text: string, secrets: readonly string[]): string => {
   const oneLine = redact(text, secrets).replaceAll(/\s+/g, ' ').trim();
   return oneLine.length > maxQuotedLength ? `${oneLine.slice(0, maxQuotedLength)}…` : oneLine;
+};
+
+/** The signature of a SigV4 `Authorization` value (`…, Signature=<hex>`). */
+const signatureOf = (authorization: string | undefined): string | undefined =>
+  /signature=([\da-f]+)/i.exec(authorization ?? '')?.[1];
+
+type SignedRequest = { headers?: Record<string, string | undefined> };
+type Middleware = Parameters<SESv2Client['middlewareStack']['addRelativeTo']>[0];
+type Args = { input: object; request: unknown };
+type Next = (args: Args) => Promise<{ output: object; response: unknown }>;
+
+/**
+ * Makes every failure of this client's requests safe to quote: when a signed request fails, its
+ * error (and cause chain) is scrubbed in place, by value, of the session token and the
+ * `Authorization` value and signature the request carried, then of the secret and session token
+ * of the credentials the client resolved (`client.config.credentials()`, the client's cached
+ * identity: role credentials from a container or instance endpoint are in no environment
+ * variable). Whatever quotes the error later (the send's ConnectorError, the diagnosis, the
+ * doctor) then holds none of them. Costs nothing on a request that succeeds.
+ */
+export const scrubClientErrors = (client: SESv2Client): void => {
+  const scrub = (next: Next) => async (args: Args) => {
+    try {
+      return await next(args);
+    } catch (error: unknown) {
+      const { headers = {} } = args.request as SignedRequest;
+      const sent = [
+        headers['x-amz-security-token'],
+        headers.authorization,
+        signatureOf(headers.authorization),
+      ].filter((value): value is string => value !== undefined);
+      redactErrorChain(error, sent);
+      const identity = await client.config.credentials().catch(() => undefined);
+      redactErrorChain(
+        error,
+        [identity?.secretAccessKey, identity?.sessionToken].filter(
+          (value): value is string => value !== undefined
+        )
+      );
+      throw error;
+    }
+  };
+  client.middlewareStack.addRelativeTo(scrub as Middleware, {
+    relation: 'after',
+    toMiddleware: 'httpSigningMiddleware',
+    name: 'connectorAwsSesScrubSecrets',
+    override: true,
+  });
 };

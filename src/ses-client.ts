@@ -1,13 +1,18 @@
 import { createHash } from 'node:crypto';
 
-import { SendEmailCommand, type SendEmailCommandInput, SESv2Client } from '@aws-sdk/client-sesv2';
+import {
+  SendEmailCommand,
+  type SendEmailCommandInput,
+  SESv2Client,
+  type SESv2ClientConfig,
+} from '@aws-sdk/client-sesv2';
 import { LRUCache } from 'lru-cache';
 
 import { ClearableWeakMap, ownCache } from './caches.js';
 import { type ParsedConfig, defaultTimeoutMs } from './config.js';
 import { isCachedConfig } from './config-cache.js';
 import { type SendContext, type SendPhase, SendTimeoutError, toConnectorError } from './errors.js';
-import { knownSecrets } from './redact.js';
+import { knownSecrets, scrubClientErrors } from './redact.js';
 
 // The transport: the SES clients, the time budget of a send and the one call that sends.
 
@@ -263,20 +268,22 @@ const watchCredentialLookups = (client: SESv2Client) => {
   );
 };
 
-/** A new, uncached SES client for these settings (the doctor's other-region reads use it too). */
-export const createClient = ({
-  region,
-  endpoint,
-  accessKeyId,
-  accessKeySecret,
-  retryPolicy,
-}: ConnectionSettings) => {
+/**
+ * A new, uncached SES client for these settings (the doctor's other-region reads use it too,
+ * with `credentials`: the provider of a client that already resolved them, so a `credential_process`
+ * or a role endpoint is asked once, not once per client).
+ */
+export const createClient = (
+  { region, endpoint, accessKeyId, accessKeySecret, retryPolicy }: ConnectionSettings,
+  credentials?: SESv2ClientConfig['credentials']
+) => {
   const client = new SESv2Client({
     region,
     ...(endpoint && { endpoint }),
     // Both keys → static credentials; neither → the SDK's default chain (environment, shared
     // files, SSO, ECS/EKS/EC2 roles), cached and refreshed by the client.
     ...(accessKeyId && accessKeySecret && { credentials: { accessKeyId, secretAccessKey: accessKeySecret } }),
+    ...(credentials && { credentials }),
     maxAttempts,
     // `deliver`: the SDK's standard mode (throttling, 5xx, resets and timeouts are retried).
     ...(retryPolicy === 'at-most-once' ? { retryStrategy: atMostOnceRetries } : { retryMode: 'standard' }),
@@ -288,6 +295,8 @@ export const createClient = ({
   if (!(accessKeyId && accessKeySecret)) {
     watchCredentialLookups(client);
   }
+  // Every answer this client quotes is scrubbed of the credentials that signed it (src/redact.ts).
+  scrubClientErrors(client);
   return client;
 };
 

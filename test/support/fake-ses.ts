@@ -28,7 +28,7 @@
  * await fake.close();
  * ```
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 
@@ -135,6 +135,21 @@ export type FakeSesAction =
   | { kind: 'sesError'; name: string; status: number; message: string; delayMs?: number }
   /** Answer a bare 5xx (or any status) with a short JSON body and no error type header. */
   | { kind: 'serverError'; status: number; delayMs?: number }
+  /**
+   * Answer like an SES service exception whose message echoes the request's headers after
+   * `prefix` (and before `suffix`), as a proxy or a misbehaving endpoint may: `lines` (`X-Amz-Security-Token: …` and
+   * `Authorization: …`, one header a line, as HTTP writes them) or `json` (the headers as a JSON
+   * object, the credential ones first). The echo is only answered, never recorded.
+   */
+  | {
+      kind: 'echoHeaders';
+      name: string;
+      status: number;
+      prefix: string;
+      form: 'lines' | 'json';
+      suffix?: string;
+      delayMs?: number;
+    }
   /** Read the request and never answer (until {@link FakeSes.close}). */
   | { kind: 'hang' }
   /** Reset the TCP connection (RST) without answering. */
@@ -164,6 +179,13 @@ export const respond = {
     status,
     ...(delayMs && { delayMs }),
   }),
+  /** An SES service exception whose message echoes the request's headers (see {@link FakeSesAction}). */
+  echoHeaders: (
+    name: string,
+    status: number,
+    form: 'lines' | 'json',
+    { prefix = 'Request headers: ', suffix }: { prefix?: string; suffix?: string } = {}
+  ): FakeSesAction => ({ kind: 'echoHeaders', name, status, form, prefix, ...(suffix && { suffix }) }),
   /** Never answer. */
   hang: (): FakeSesAction => ({ kind: 'hang' }),
   /** Reset the connection (optionally after `delayMs`). */
@@ -210,6 +232,11 @@ export type RecordedRequest = {
   credentialScope?: string;
   /** Whether the request carried an `x-amz-security-token` (a session token), without its value. */
   hasSecurityToken: boolean;
+  /**
+   * The SHA-256 (hex) of the SigV4 signature of the `Authorization` header, when it has one: lets
+   * a test recognise the signature in a text without the fake keeping it.
+   */
+  signatureDigest?: string;
   /** The parsed JSON body, or `undefined` when it was not JSON (see {@link rawBodyLength}). */
   body: SendEmailBody | undefined;
   rawBodyLength: number;
@@ -301,6 +328,11 @@ const recordHeaders = (headers: IncomingHttpHeaders): Record<string, string> => 
     }
   }
   return recorded;
+};
+
+const signatureDigestOf = (authorization: string | undefined): string | undefined => {
+  const signature = /Signature=([\da-f]+)/.exec(authorization ?? '')?.[1];
+  return signature && createHash('sha256').update(signature).digest('hex');
 };
 
 const credentialScopeOf = (authorization: string | undefined): string | undefined =>
@@ -480,6 +512,27 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
         );
         return { requestId };
       }
+      case 'echoHeaders': {
+        const { authorization, 'x-amz-security-token': token, ...rest } = request.headers;
+        const echoed = { 'x-amz-security-token': token, authorization, ...rest };
+        const headers =
+          action.form === 'json'
+            ? JSON.stringify(echoed)
+            : Object.entries(echoed)
+                .filter(([, value]) => value !== undefined)
+                .map(
+                  ([name, value]) =>
+                    `${name.replace(/(^|-)([a-z])/g, (_all: string, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`)}: ${String(value)}`
+                )
+                .join('\n');
+        json(
+          response,
+          action.status,
+          { 'x-amzn-requestid': requestId, 'x-amzn-errortype': action.name },
+          { message: `${action.prefix}${headers}${action.suffix ?? ''}` }
+        );
+        return { requestId };
+      }
       case 'serverError': {
         json(response, action.status, { 'x-amzn-requestid': requestId }, { message: 'Service unavailable' });
         return { requestId };
@@ -568,6 +621,9 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
         headers: recordHeaders(request.headers),
         ...(credentialScope !== undefined && { credentialScope }),
         hasSecurityToken: request.headers['x-amz-security-token'] !== undefined,
+        ...(signatureDigestOf(request.headers.authorization) !== undefined && {
+          signatureDigest: signatureDigestOf(request.headers.authorization),
+        }),
         body: instant ? undefined : parseBody(raw),
         rawBodyLength: raw.length,
         outcome: action.kind,
