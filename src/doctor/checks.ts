@@ -30,6 +30,37 @@ export type DoctorContext = {
   config: ParsedConfig;
   client: SESv2Client;
   context: SendContext;
+  /**
+   * The endpoint override the client uses (the config's `endpoint`, or `AWS_ENDPOINT_URL_SESV2` /
+   * `AWS_ENDPOINT_URL`), when it does not talk to Amazon SES's regional endpoint.
+   */
+  endpointOverride?: string | undefined;
+};
+
+/** Error names of an answer that is no SES error: no error type at all, or an unknown operation. */
+const notAnSesErrorNames: ReadonlySet<string> = new Set(['Unknown', 'UnknownOperationException']);
+
+/** Bad request, not found, method not allowed, not implemented: never a credential or network fault. */
+const notImplementedStatuses: ReadonlySet<number> = new Set([400, 404, 405, 501]);
+
+/**
+ * An endpoint override that does not implement a read: the check cannot run there, which is no
+ * fault of the setup. aws-ses-v2-local, for one, answers `GetAccount` with a bare HTTP 400 (no SES
+ * error type) and other reads with an XML body the SDK cannot read (an HTTP error status, no
+ * `$fault`).
+ */
+const notImplementedHere = (
+  endpointOverride: string | undefined,
+  fault: unknown,
+  name: string,
+  status: unknown
+): boolean => {
+  if (endpointOverride === undefined || typeof status !== 'number' || !notImplementedStatuses.has(status)) {
+    return false;
+  }
+  return fault === 'client' || fault === 'server'
+    ? notAnSesErrorNames.has(name) || status >= 405
+    : fault === undefined;
 };
 
 type Operation = keyof typeof readActions;
@@ -44,7 +75,7 @@ export const readFailure = (
   id: DoctorCheckId,
   operation: Operation,
   error: unknown,
-  { context }: Pick<DoctorContext, 'context'>
+  { context, endpointOverride }: Pick<DoctorContext, 'context' | 'endpointOverride'>
 ): DoctorCheck => {
   switch (readFailureKind(error)) {
     case 'denied': {
@@ -82,6 +113,13 @@ export const readFailure = (
         $metadata?: { httpStatusCode?: unknown };
       };
       const label = typeof name === 'string' ? name : 'Error';
+      if (notImplementedHere(endpointOverride, fault, label, metadata?.httpStatusCode)) {
+        return {
+          id,
+          status: 'skip',
+          summary: `Not checked: this endpoint (${context.host}) does not implement ${operation}; checked on Amazon SES only.`,
+        };
+      }
       if ((fault === 'client' || fault === 'server') && !credentialErrorPattern.test(label)) {
         // An SES answer no check expects: quote it, do not guess.
         const said = quoteScrubbed(error instanceof Error ? error.message : '', context.secrets);

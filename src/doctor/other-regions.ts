@@ -1,3 +1,5 @@
+import { type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
+
 import { type ParsedConfig } from '../config.js';
 import { sesRegions } from '../regions.js';
 import { type IdentityRead, type SenderRead, readFailureKind, readIdentity } from '../ses-read.js';
@@ -19,15 +21,24 @@ const answerOf = (reads: IdentityRead[]): RegionAnswer => {
     : 'unknown';
 };
 
+/** What {@link checkOtherRegions} needs of the doctor's run besides the config. */
+export type OtherRegionsOptions = {
+  /** The endpoint override the doctor's client uses, if any: it serves one region. */
+  endpointOverride: string | undefined;
+  /** The credentials of the doctor's client (its provider, resolved once and cached). */
+  credentials: SESv2ClientConfig['credentials'];
+};
+
 /**
  * Only when `sender-identity` failed: in which other SES regions the sender (address or domain)
- * is verified. Every region of {@link sesRegions} is asked at once, each with a client of its own
- * (same credentials and endpoint), all within `timeoutMs`.
+ * is verified, with {@link askOtherRegions}. Skipped with an endpoint override (a VPC endpoint, a
+ * proxy, an emulator), which serves one region only.
  */
 export const checkOtherRegions = async (
   config: ParsedConfig,
   sender: SenderRead | undefined,
-  senderCheck: DoctorCheck
+  senderCheck: DoctorCheck,
+  { endpointOverride, credentials }: OtherRegionsOptions
 ): Promise<DoctorCheck> => {
   if (!sender || senderCheck.status !== 'fail') {
     return {
@@ -39,11 +50,32 @@ export const checkOtherRegions = async (
           : 'Not needed: runs only when sender-identity fails.',
     };
   }
+  if (endpointOverride !== undefined) {
+    return {
+      id: 'other-regions',
+      status: 'skip',
+      summary: `Not checked: the endpoint override (${endpointOverride}) serves one region, so other SES regions cannot be asked through it.`,
+      fix: `Run the doctor without the endpoint override (on SES's regional endpoints) to find the region where ${sender.address} is verified.`,
+    };
+  }
+  return askOtherRegions(config, sender, credentials);
+};
+
+/**
+ * Asks every region of {@link sesRegions} but the config's at once whether the sender (address
+ * or domain) is verified there, each with a client of its own on `credentials` (so they are
+ * resolved once, not once per region), all within `timeoutMs`.
+ */
+export const askOtherRegions = async (
+  config: ParsedConfig,
+  sender: SenderRead,
+  credentials: SESv2ClientConfig['credentials']
+): Promise<DoctorCheck> => {
   const regions = sesRegions.filter((region) => region !== config.region);
   const deadline = performance.now() + config.timeoutMs;
   const answers = await Promise.all(
     regions.map(async (region): Promise<[string, RegionAnswer]> => {
-      const client = createClient({ ...config, region });
+      const client = createClient({ ...config, region }, credentials);
       try {
         const left = deadline - performance.now();
         const reads = await Promise.all([

@@ -44,9 +44,31 @@ const rawRegion = (config: unknown): string => {
   return typeof region === 'string' ? region.trim().toLowerCase() : '';
 };
 
-const contextOf = (config: ParsedConfig): SendContext => ({
+/**
+ * The endpoint the client uses instead of SES's regional one: the config's `endpoint`, else the
+ * AWS SDK's own `AWS_ENDPOINT_URL_SESV2` / `AWS_ENDPOINT_URL` (unless
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is `true`).
+ */
+const endpointOverrideOf = (config: ParsedConfig): string | undefined => {
+  const { env } = process;
+  const fromEnvironment =
+    env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === 'true'
+      ? undefined
+      : env.AWS_ENDPOINT_URL_SESV2 || env.AWS_ENDPOINT_URL || undefined;
+  return config.endpoint ?? fromEnvironment;
+};
+
+const hostOf = (endpoint: string): string => {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
+};
+
+const contextOf = (config: ParsedConfig, endpointOverride: string | undefined): SendContext => ({
   region: config.region,
-  host: config.endpoint ? new URL(config.endpoint).host : `email.${config.region}.amazonaws.com`,
+  host: endpointOverride ? hostOf(endpointOverride) : `email.${config.region}.amazonaws.com`,
   timeoutMs: config.timeoutMs,
   secrets: knownSecrets(config.accessKeySecret),
 });
@@ -127,10 +149,11 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
   const found: Partial<Record<DoctorCheckId, DoctorCheck>> = {
     config: { id: 'config', status: 'pass', summary: `The config is valid (SES region ${config.region}).` },
   };
-  const context = contextOf(config);
+  const endpointOverride = endpointOverrideOf(config);
+  const context = contextOf(config, endpointOverride);
   try {
     return await withSesClient(config, async (client) => {
-      const doctor: DoctorContext = { config, client, context };
+      const doctor: DoctorContext = { config, client, context, endpointOverride };
       progress('credentials');
       found.credentials = await checkCredentials(config, client, context.secrets);
       if (found.credentials.status === 'fail') {
@@ -160,7 +183,11 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
         if (found['sender-identity'].status === 'fail') {
           progress('other SES regions');
         }
-        found['other-regions'] = await checkOtherRegions(config, sender, found['sender-identity']);
+        // The other regions' clients use this client's credentials: resolved once per run.
+        found['other-regions'] = await checkOtherRegions(config, sender, found['sender-identity'], {
+          endpointOverride,
+          credentials: client.config.credentials,
+        });
       }
       if (options.send && to) {
         progress('test email');

@@ -602,6 +602,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
       return;
     }
     const credentialScope = credentialScopeOf(request.headers.authorization);
+    const signatureDigest = signatureDigestOf(request.headers.authorization);
     const region = regionOfScope(credentialScope);
     const action =
       planned ??
@@ -621,9 +622,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
         headers: recordHeaders(request.headers),
         ...(credentialScope !== undefined && { credentialScope }),
         hasSecurityToken: request.headers['x-amz-security-token'] !== undefined,
-        ...(signatureDigestOf(request.headers.authorization) !== undefined && {
-          signatureDigest: signatureDigestOf(request.headers.authorization),
-        }),
+        ...(signatureDigest !== undefined && { signatureDigest }),
         body: instant ? undefined : parseBody(raw),
         rawBodyLength: raw.length,
         outcome: action.kind,

@@ -4,7 +4,9 @@
  * words of summaries and fixes, in --json and in text, and the exit code. The built lib/cli.js
  * is driven in test/package/doctor-cli.test.ts.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { type ServerResponse, createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -12,6 +14,10 @@ import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { runCli } from '../../src/cli.js';
+import { parseConfig } from '../../src/config.js';
+import { askOtherRegions } from '../../src/doctor/other-regions.js';
+import { type SenderRead } from '../../src/ses-read.js';
+import { withSesClient } from '../../src/ses-client.js';
 import {
   type AwsSesConfig,
   type DoctorCheckId,
@@ -192,7 +198,7 @@ const scenarios: Scenario[] = [
       'sender-identity': 'fail',
       dkim: 'skip',
       'mail-from': 'skip',
-      'other-regions': 'warn',
+      'other-regions': 'skip',
       recipient: 'skip',
     },
     says: {
@@ -200,10 +206,8 @@ const scenarios: Scenario[] = [
         `Neither ${senderAddress} nor its domain ${senderDomain} is an identity in eu-west-1`,
         'see other-regions',
       ],
-      'other-regions': [
-        `verified for sending in ${otherRegion}, not in eu-west-1`,
-        `Set region to ${otherRegion}`,
-      ],
+      // The fake is an endpoint override: it serves one region (the other regions: askOtherRegions).
+      'other-regions': ['the endpoint override (http://127.0.0.1:', 'without the endpoint override'],
       recipient: ['Give --to'],
     },
     exit: 1,
@@ -215,7 +219,7 @@ const scenarios: Scenario[] = [
       ...healthyChecks,
       'sender-identity': 'fail',
       dkim: 'warn',
-      'other-regions': 'fail',
+      'other-regions': 'skip',
       recipient: 'skip',
     },
     says: {
@@ -229,7 +233,7 @@ const scenarios: Scenario[] = [
         `fakedkimtokenone._domainkey.${senderDomain} CNAME fakedkimtokenone.dkim.amazonses.com`,
         'fakedkimtokenthree',
       ],
-      'other-regions': ['not verified in any other SES region either (24 checked)'],
+      'other-regions': ['serves one region'],
     },
     exit: 1,
   },
@@ -351,25 +355,6 @@ const scenarios: Scenario[] = [
     exit: 0,
   },
   {
-    name: 'AccessDenied on GetEmailIdentity in every other region',
-    regions: sesScenarios.senderElsewhere,
-    before: () => {
-      for (const region of sesRegions.filter((name) => name !== homeRegion)) {
-        fake.setReadAction('GetEmailIdentity', respond.sesError('AccessDeniedException', 403, 'no'), region);
-      }
-    },
-    statuses: {
-      ...healthyChecks,
-      'sender-identity': 'fail',
-      dkim: 'skip',
-      'mail-from': 'skip',
-      'other-regions': 'skip',
-      recipient: 'skip',
-    },
-    says: { 'other-regions': ['AccessDenied', 'Allow ses:GetEmailIdentity'] },
-    exit: 1,
-  },
-  {
     name: 'throttling on every read',
     regions: sesScenarios.healthyProduction,
     args: to,
@@ -470,7 +455,7 @@ const scenarios: Scenario[] = [
       'sender-identity': 'fail',
       dkim: 'skip',
       'mail-from': 'skip',
-      'other-regions': 'warn',
+      'other-regions': 'skip',
       'test-send': 'fail',
     },
     says: {
@@ -549,40 +534,108 @@ describe('doctor scenarios (--json and text)', () => {
     },
     20_000
   );
+});
 
-  it('asks every other SES region, once each, only when sender-identity fails', async () => {
-    const config = await writeConfig(configFor());
-    fake.setRegions(sesScenarios.senderElsewhere);
-    await doctorJson(['--config', config]);
-    const asked = new Set(
-      fake.requests.filter(({ region }) => region !== homeRegion).map(({ region }) => region)
+describe('other-regions', () => {
+  // The cached clients keep the credentials they resolved.
+  afterEach(() => {
+    resetConnectorState();
+  });
+  const sender: SenderRead = {
+    address: senderAddress,
+    domain: senderDomain,
+    addressRead: { missing: true },
+    domainRead: { missing: true },
+  };
+  /** Asks the other regions as the doctor does: with the credentials of the doctor's client. */
+  const askAsTheDoctorDoes = async (raw: AwsSesConfig) => {
+    const config = parseConfig(raw);
+    return withSesClient(config, async (client) =>
+      askOtherRegions(config, sender, client.config.credentials)
     );
-    expect(asked).toEqual(new Set(sesRegions.filter((region) => region !== homeRegion)));
-    // The address and the domain, in each of them.
-    expect(fake.requests.filter(({ region }) => region === otherRegion)).toHaveLength(2);
+  };
 
-    fake.reset();
-    fake.setRegions(sesScenarios.healthyProduction);
-    await doctorJson(['--config', config]);
-    expect(new Set(fake.requests.map(({ region }) => region))).toEqual(new Set([homeRegion]));
+  it('with an endpoint override (the config, or AWS_ENDPOINT_URL_SESV2) asks no other region and says why', async () => {
+    fake.setRegions(sesScenarios.senderElsewhere);
+    vi.stubEnv('AWS_ENDPOINT_URL_SESV2', fake.endpoint);
+    for (const config of [configFor(), configFor({ endpoint: undefined })]) {
+      fake.reset();
+      const { report } = await doctorJson(['--config', await writeConfig(config)]);
+      expect(report.checks.find(({ id }) => id === 'sender-identity')?.status).toBe('fail');
+      expect(report.checks.find(({ id }) => id === 'other-regions')).toMatchObject({
+        status: 'skip',
+        summary: `Not checked: the endpoint override (${fake.endpoint}) serves one region, so other SES regions cannot be asked through it.`,
+      });
+      expect(new Set(fake.requests.map(({ region }) => region))).toEqual(new Set([homeRegion]));
+    }
   });
 
-  it('bounds the other-regions check by timeoutMs when regions hang', async () => {
-    const config = await writeConfig(configFor({ timeoutMs: 800 }));
+  it('asks every other SES region once each, the address and the domain', async () => {
+    fake.setRegions(sesScenarios.senderElsewhere);
+    const check = await askAsTheDoctorDoes(configFor());
+    expect(check).toMatchObject({
+      status: 'warn',
+      summary: expect.stringContaining(`verified for sending in ${otherRegion}, not in eu-west-1`) as string,
+      fix: expect.stringContaining(`Set region to ${otherRegion}`) as string,
+    });
+    const asked = new Set(fake.requests.map(({ region }) => region));
+    expect(asked).toEqual(new Set(sesRegions.filter((region) => region !== homeRegion)));
+    expect(fake.requests.filter(({ region }) => region === otherRegion)).toHaveLength(2);
+  });
+
+  it('says in how many regions it checked, when none has the sender', async () => {
+    fake.setRegions(sesScenarios.dkimPending);
+    expect((await askAsTheDoctorDoes(configFor())).summary).toContain(
+      'not verified in any other SES region either (24 checked)'
+    );
+  });
+
+  it('skips with the IAM action when every other region denies GetEmailIdentity', async () => {
+    fake.setRegions(sesScenarios.senderElsewhere);
+    for (const region of sesRegions.filter((name) => name !== homeRegion)) {
+      fake.setReadAction('GetEmailIdentity', respond.sesError('AccessDeniedException', 403, 'no'), region);
+    }
+    expect(await askAsTheDoctorDoes(configFor())).toMatchObject({
+      status: 'skip',
+      summary: 'Not checked: the AWS identity may not call GetEmailIdentity (AccessDenied).',
+      fix: expect.stringContaining('Allow ses:GetEmailIdentity') as string,
+    });
+  });
+
+  it('is bounded by timeoutMs when regions hang', async () => {
     fake.setRegions(sesScenarios.senderElsewhere);
     for (const region of sesRegions.filter((name) => name !== homeRegion && name !== otherRegion)) {
       fake.setReadAction('GetEmailIdentity', respond.hang(), region);
     }
     const started = performance.now();
-    const { report } = await doctorJson(['--config', config]);
+    const check = await askAsTheDoctorDoes(configFor({ timeoutMs: 800 }));
     expect(performance.now() - started).toBeLessThan(800 + 1000);
-    const otherRegions = report.checks.find(({ id }) => id === 'other-regions');
-    expect(otherRegions?.status).toBe('warn');
-    expect(otherRegions?.summary).toContain(`verified for sending in ${otherRegion}`);
-    expect(otherRegions?.summary).toContain('23 of 24 regions could not be checked');
+    expect(check.status).toBe('warn');
+    expect(check.summary).toContain(`verified for sending in ${otherRegion}`);
+    expect(check.summary).toContain('23 of 24 regions could not be checked');
+  });
+
+  it('resolves the credentials once, not once per region: a credential_process runs once', async () => {
+    stubNoAwsCredentials();
+    const runs = join(folder, 'credential-process-runs');
+    const script = join(folder, 'credential-process.sh');
+    await writeFile(
+      script,
+      `#!/bin/sh\necho run >> '${runs}'\necho '{"Version":1,"AccessKeyId":"AKIAPROCESSEXAMPLE01","SecretAccessKey":"processSecretExample/0123456789"}'\n`
+    );
+    await chmod(script, 0o700);
+    const awsConfig = join(folder, 'aws-config');
+    await writeFile(awsConfig, `[default]\ncredential_process = ${script}\n`);
+    vi.stubEnv('AWS_CONFIG_FILE', awsConfig);
+    fake.setRegions(sesScenarios.senderElsewhere);
+
+    const check = await askAsTheDoctorDoes(configFor({ accessKeyId: undefined, accessKeySecret: undefined }));
+
+    expect(check.status).toBe('warn');
+    expect(fake.requests.filter(({ region }) => region === otherRegion)).toHaveLength(2);
+    expect((await readFile(runs, 'utf8')).trim().split('\n')).toEqual(['run']);
   });
 });
-
 describe('doctor before any request', () => {
   it('no credentials anywhere: credentials fails with the SDK reason, nothing else runs, zero requests', async () => {
     stubNoAwsCredentials();
@@ -601,6 +654,50 @@ describe('doctor before any request', () => {
     expect(text.stdout.join('\n')).toMatch(/^✗ credentials +No AWS credentials were found/m);
     expect(fake.count).toBe(0);
   });
+
+  it.each([
+    ['answers HTTP 500', 500, 'answered HTTP 500.'],
+    ['never answers', undefined, 'did not answer within 1000 ms.'],
+  ])(
+    'a container credentials endpoint that %s: credentials names that endpoint and how it failed, SES is never asked',
+    async (_label, status, how) => {
+      stubNoAwsCredentials();
+      const held = new Set<ServerResponse>();
+      const roleEndpoint = createServer((_request, response) => {
+        if (status === undefined) {
+          held.add(response);
+          return;
+        }
+        response.writeHead(status);
+        response.end('Internal Server Error');
+      });
+      await new Promise<void>((resolve) => roleEndpoint.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(roleEndpoint.address() as AddressInfo).port}/role`;
+      vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', url);
+      try {
+        const config = await writeConfig(
+          configFor({ accessKeyId: undefined, accessKeySecret: undefined, timeoutMs: 1500 })
+        );
+        const { code, report } = await doctorJson(['--config', config]);
+
+        expect(code).toBe(1);
+        expect(statusesOf(report)).toEqual(allSkippedAfter({ config: 'pass', credentials: 'fail' }));
+        expect(report.checks[1]?.summary).toBe(
+          `No AWS credentials were found: the container credentials endpoint ${url} ${how}`
+        );
+        expect(report.checks[1]?.summary).not.toContain('SES');
+        expect(fake.count).toBe(0);
+      } finally {
+        for (const response of held) {
+          response.destroy();
+        }
+        roleEndpoint.closeAllConnections();
+        await new Promise((resolve) => roleEndpoint.close(resolve));
+        resetConnectorState();
+      }
+    },
+    15_000
+  );
 
   it('credentials from the environment: names the source, masks the key, never shows the secret', async () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAENVIRONMENTKEY01');

@@ -3,10 +3,15 @@
  * emulator (aws-ses-v2-local on 127.0.0.1). For every Logto usage type, with config templates and
  * with Logto's per-language templates, the stored message is compared field by field.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { type EmailTemplateDetails, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
-import { type AwsSesConfig, resetConnectorState } from '../../src/index.js';
+import { runCli } from '../../src/cli.js';
+import { type AwsSesConfig, type DoctorReport, resetConnectorState } from '../../src/index.js';
 import { allTemplateTypes, configAt, connectorWith } from '../fixtures.js';
 
 import { type Emulator, type StoredEmail, decodeHeader, startEmulator } from '../support/emulator.js';
@@ -350,5 +355,61 @@ describe('recipients and addresses', () => {
       expect(word.length).toBeLessThanOrEqual(75);
     }
     expect(email.from.match(/=\?/g)?.length).toBeGreaterThan(1);
+  });
+});
+
+describe("the doctor on the emulator (the demo's own SES, which implements sending only)", () => {
+  it('skips the reads the emulator does not implement, saying so, passes the test send: no failure, exit 0, the email stored', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'doctor-emulator-'));
+    try {
+      const path = join(folder, 'config.json');
+      await writeFile(path, JSON.stringify(configAt(emulator.endpoint, { configurationSetName: 'demo' })));
+      const host = new URL(emulator.endpoint).host;
+      for (const json of [true, false]) {
+        await emulator.clear();
+        const lines: string[] = [];
+        const code = await runCli(
+          ['doctor', '--config', path, '--to', 'ada@example.com', '--send', ...(json ? ['--json'] : [])],
+          { out: (line) => lines.push(line), err: (line) => lines.push(line) }
+        );
+        expect(code).toBe(0);
+        const emails = await emulator.emails();
+        expect(emails.map(({ destination }) => destination.to)).toEqual([['ada@example.com']]);
+        if (!json) {
+          expect(lines.join('\n')).toMatch(/^No check failed \(SES region eu-west-1\)/m);
+          continue;
+        }
+        const report = JSON.parse(lines.join('\n')) as DoctorReport;
+        expect(report.ok).toBe(true);
+        const byId = Object.fromEntries(report.checks.map((check) => [check.id, check]));
+        expect(Object.fromEntries(report.checks.map(({ id, status }) => [id, status]))).toEqual({
+          config: 'pass',
+          credentials: 'pass',
+          account: 'skip',
+          sandbox: 'skip',
+          quota: 'skip',
+          'sender-identity': 'skip',
+          dkim: 'skip',
+          'mail-from': 'skip',
+          'other-regions': 'skip',
+          'configuration-set': 'skip',
+          recipient: 'skip',
+          'test-send': 'pass',
+        });
+        for (const [id, operation] of [
+          ['account', 'GetAccount'],
+          ['sender-identity', 'GetEmailIdentity'],
+          ['configuration-set', 'GetConfigurationSet'],
+          ['recipient', 'GetSuppressedDestination'],
+        ] as const) {
+          expect(byId[id]?.summary).toBe(
+            `Not checked: this endpoint (${host}) does not implement ${operation}; checked on Amazon SES only.`
+          );
+        }
+        expect(byId['test-send']?.summary).toContain('Sent the Generic test email');
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
