@@ -294,6 +294,32 @@ describe('redact', () => {
   it('ignores empty or very short secrets instead of shredding the text', () => {
     expect(redact('abc', ['', 'a'])).toBe('abc');
   });
+
+  const token = 'IQoJb3JpZ2luX2VjUNKNOWNTOKEN/0123+abc=';
+  const signature = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
+  const authorization = `AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE/20261204/eu-west-1/ses/aws4_request, SignedHeaders=host;x-amz-date, Signature=${signature}`;
+
+  it.each([
+    ['header lines with a space', `X-Amz-Security-Token: ${token}\nAuthorization: ${authorization}\nHost: x`],
+    ['header lines without a space', `x-amz-security-token:${token}\nauthorization:${authorization}`],
+    ['JSON', JSON.stringify({ 'x-amz-security-token': token, authorization, host: 'x' })],
+    ['JSON with spaces', `{ "X-Amz-Security-Token" : "${token}", "Authorization" : "${authorization}" }`],
+    [
+      'a presigned query',
+      `https://email.example/?X-Amz-Security-Token=${token}&X-Amz-Signature=${signature}`,
+    ],
+  ])('scrubs an unknown session token and signature echoed as %s', (_label, text) => {
+    const scrubbed = redact(text, []);
+    expect(scrubbed).not.toContain(token);
+    expect(scrubbed).not.toContain(signature);
+    expect(scrubbed).toContain('[redacted]');
+  });
+
+  it('keeps what follows a JSON credential header', () => {
+    expect(redact(JSON.stringify({ authorization, host: 'email.example' }), [])).toContain(
+      '"host":"email.example"'
+    );
+  });
 });
 
 describe('hosts whose connector-kit predates usage_limit_exceeded (kit 4.7, 5.0)', () => {
