@@ -4,6 +4,9 @@
  * reach with the fake SES — unlimited quotas, missing fields, every verification status, every
  * credential source, the report's wording.
  */
+import { createServer } from 'node:http';
+import { type AddressInfo } from 'node:net';
+
 import { type GetEmailIdentityCommandOutput, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -285,6 +288,55 @@ describe('credentials', () => {
       status: 'fail',
       summary: 'No AWS credentials were found: Could not load [redacted]',
     });
+  });
+
+  it('says the chain found none in time, naming the instance metadata service unless it is off', async () => {
+    vi.stubEnv('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', undefined);
+    vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', undefined);
+    const hanging = {
+      config: { credentials: async () => new Promise(() => undefined) },
+    } as unknown as SESv2Client;
+    const quick = { ...defaultChain, timeoutMs: 20 };
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', undefined);
+    expect((await checkCredentials(quick, hanging, [])).summary).toBe(
+      "No AWS credentials were found: the AWS SDK's default chain found none within 20 ms; last, it asks the EC2 instance metadata service, which did not answer."
+    );
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    expect((await checkCredentials(quick, hanging, [])).summary).toBe(
+      "No AWS credentials were found: the AWS SDK's default chain found none within 20 ms."
+    );
+  });
+
+  it('asks a failing container endpoint once more: one that answers now, or one the SDK will not ask', async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          AccessKeyId: 'ASIAEXAMPLEKEY123456',
+          SecretAccessKey: 'late/secret/0123456789',
+          Token: 'late-token-0123456789',
+          Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+        })
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/role`;
+      vi.stubEnv('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', undefined);
+      vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', url);
+      const failing = clientWith(new Error('Could not load credentials from any providers'));
+      expect((await checkCredentials(defaultChain, failing, [])).summary).toBe(
+        `No AWS credentials were found: the container credentials endpoint ${url} answers now, but not in time for the AWS SDK's default chain: run the doctor again.`
+      );
+      // The SDK asks plain-HTTP container endpoints on loopback and AWS's link-local hosts only.
+      vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', 'http://credentials.example/role');
+      expect((await checkCredentials(defaultChain, failing, [])).summary).toMatch(
+        /^No AWS credentials were found: the container credentials endpoint http:\/\/credentials\.example\/role could not be asked: .*URL not accepted/
+      );
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('masks short keys entirely', () => {
