@@ -223,6 +223,38 @@ export const i18nTemplates =
   async (type) =>
     Promise.resolve(templates[type]);
 
+/** One email template stored in Logto (Management API `PUT /api/email-templates`). */
+export type StoredLogtoTemplate = {
+  templateType: TemplateType;
+  languageTag: string;
+  details: EmailTemplateDetails;
+};
+
+/**
+ * The `getI18nEmailTemplate` Logto 1.42 hands to email connectors
+ * (packages/core/src/libraries/connector.ts), over an in-memory store: the template of the type
+ * in the given language (when one is given) → of the type in the sign-in experience's fallback
+ * language → of `Generic` in the fallback language → `undefined`. Language tags match exactly,
+ * as Logto's query does.
+ */
+export const logtoTemplateLookup = ({
+  fallbackLanguage,
+  stored,
+}: {
+  fallbackLanguage: string;
+  stored: readonly StoredLogtoTemplate[];
+}): GetI18nEmailTemplate => {
+  const find = (type: TemplateType, languageTag: string) =>
+    stored.find((template) => template.templateType === type && template.languageTag === languageTag)
+      ?.details;
+  return async (type, languageTag) => {
+    const inLanguage = languageTag ? find(type, languageTag) : undefined;
+    return Promise.resolve(
+      inLanguage ?? find(type, fallbackLanguage) ?? find(TemplateType.Generic, fallbackLanguage)
+    );
+  };
+};
+
 /** Creates the connector as Logto does: `getConfig` hands over the stored config. */
 export const connectorWith = async (config: unknown, getI18nEmailTemplate?: GetI18nEmailTemplate) =>
   createConnector({
