@@ -1,10 +1,11 @@
 import { type ConnectorError, TemplateType } from '@logto/connector-kit';
 import { type ZodError } from 'zod';
 
-import { type ParsedConfig, parseConfig } from '../config.js';
+import { type ParsedConfig, logtoUsageTypes, parseConfig } from '../config.js';
 import { type SendContext } from '../errors.js';
 import { createSendMessage } from '../send-message.js';
 import { withSesClient } from '../ses-client.js';
+import { templatesNeverChosen } from '../template-choice.js';
 
 import {
   type DoctorContext,
@@ -59,6 +60,27 @@ const contextOf = (config: ParsedConfig): SendContext => ({
   timeoutMs: config.timeoutMs,
   secrets: secretsOf(config),
 });
+
+/** `signin: did you mean SignIn?` for a usage type that differs from Logto's only in case. */
+const spellingHint = (usageType: string): string => {
+  const meant = logtoUsageTypes.find((type) => type.toLowerCase() === usageType.toLowerCase());
+  return meant ? ` (${usageType}: did you mean ${meant}?)` : '';
+};
+
+/** The config passes, or warns when it holds templates Logto never asks for (`Continue`, `Test`). */
+const checkParsedConfig = (config: ParsedConfig): DoctorCheck => {
+  const valid = `The config is valid (SES region ${config.region})`;
+  const unused = templatesNeverChosen(config.templates);
+  if (unused.length === 0) {
+    return { id: 'config', status: 'pass', summary: `${valid}.` };
+  }
+  return {
+    id: 'config',
+    status: 'warn',
+    summary: `${valid}, but its template${unused.length === 1 ? '' : 's'} for ${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} never used: Logto sends no such usage type.`,
+    fix: `Logto sends only ${logtoUsageTypes.join(', ')}${unused.map(spellingHint).join('')}. Remove the unused templates, or rename each to the usage type it is meant for.`,
+  };
+};
 
 const skipped = (id: DoctorCheckId, why: string): DoctorCheck => ({
   id,
@@ -135,7 +157,7 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
     );
   }
   const found: Partial<Record<DoctorCheckId, DoctorCheck>> = {
-    config: { id: 'config', status: 'pass', summary: `The config is valid (SES region ${config.region}).` },
+    config: checkParsedConfig(config),
   };
   const context = contextOf(config);
   try {

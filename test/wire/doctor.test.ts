@@ -168,6 +168,28 @@ const scenarios: Scenario[] = [
     exit: 0,
   },
   {
+    name: 'a config from before Logto 1.0, with Continue and Test templates, and a test email',
+    regions: sesScenarios.healthyProduction,
+    args: [...to, '--send'],
+    config: {
+      templates: ['SignIn', 'Continue', 'Test', 'Generic', 'signin'].map((usageType) => ({
+        usageType,
+        subject: `${usageType} {{code}}`,
+        content: '<p>{{code}}</p>',
+      })),
+    },
+    statuses: { ...healthyChecks, config: 'warn', 'test-send': 'pass' },
+    says: {
+      config: [
+        'templates for Continue, Test, signin are never used',
+        'Logto sends only SignIn, Register',
+        '(signin: did you mean SignIn?)',
+      ],
+      'test-send': ['Sent the Generic test email', 'MessageId fake-'],
+    },
+    exit: 0,
+  },
+  {
     name: 'the sandbox with an unverified recipient',
     regions: sesScenarios.sandbox,
     args: to,
