@@ -837,3 +837,26 @@ describe('secrets', () => {
     expect(report.checks.map(({ summary }) => summary)).toEqual(printed.checks.map(({ summary }) => summary));
   });
 });
+
+describe('doctor on a config with templates Logto never uses', () => {
+  it('warns about one in the singular, and the report still counts as no failure', async () => {
+    const config = configFor({
+      templates: [
+        { usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' },
+        { usageType: 'Continue', subject: 'Continue {{code}}', content: '<p>{{code}}</p>' },
+      ],
+    });
+    fake.setRegions(sesScenarios.healthyProduction);
+
+    const report = await runDoctor(config);
+
+    expect(report.checks[0]).toEqual({
+      id: 'config',
+      status: 'warn',
+      summary:
+        'The config is valid (SES region eu-west-1), but its template for Continue is never used: Logto sends no such usage type.',
+      fix: 'Logto sends only SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification, BindMfa. Remove the unused templates, or rename each to the usage type it is meant for.',
+    });
+    expect(report.ok).toBe(true);
+  });
+});
