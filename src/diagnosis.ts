@@ -19,7 +19,7 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import { type ParsedConfig } from './config.js';
 import { readActions, readFailureKind, readWithin } from './ses-read.js';
-import { withSesClient } from './ses-client.js';
+import { withSesClient } from './ses-clients.js';
 
 /** What the reads learnt about the sender identity. */
 export type SenderIdentityDiagnosis = {

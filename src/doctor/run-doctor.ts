@@ -4,7 +4,7 @@ import { type ZodError } from 'zod';
 import { type ParsedConfig, parseConfig } from '../config.js';
 import { type SendContext } from '../errors.js';
 import { createSendMessage } from '../send-message.js';
-import { withSesClient } from '../ses-client.js';
+import { withSesClient } from '../ses-clients.js';
 
 import {
   type DoctorContext,
