@@ -17,11 +17,7 @@
 
 /** The name of each cache (see the table above). */
 export type CacheName =
-  | 'parsedConfigs'
-  | 'sesClients'
-  | 'compiledTexts'
-  | 'compiledHtml'
-  | 'compiledAlternatives';
+  'parsedConfigs' | 'sesClients' | 'compiledTexts' | 'compiledHtml' | 'compiledAlternatives';
 
 /** What a cache must offer its owner. */
 export type OwnedCache = { clear: () => void };

@@ -24,16 +24,19 @@ export const hasStaticKeys = ({ accessKeyId, accessKeySecret }: ConnectionSettin
   Boolean(accessKeyId && accessKeySecret);
 
 /** A new, uncached SES client for these settings (the doctor's other-region reads use it too). */
-export const createClient = (settings: ConnectionSettings) => {
-  const { region, endpoint, accessKeyId, accessKeySecret, retryPolicy } = settings;
-  return new SESv2Client({
+export const createClient = ({
+  region,
+  endpoint,
+  accessKeyId,
+  accessKeySecret,
+  retryPolicy,
+}: ConnectionSettings) =>
+  new SESv2Client({
     region,
     ...(endpoint && { endpoint }),
     // Both keys → static credentials; neither → the SDK's default chain (environment, shared
     // files, SSO, ECS/EKS/EC2 roles), cached and refreshed by the client.
-    ...(hasStaticKeys(settings) && {
-      credentials: { accessKeyId: accessKeyId!, secretAccessKey: accessKeySecret! },
-    }),
+    ...(accessKeyId && accessKeySecret && { credentials: { accessKeyId, secretAccessKey: accessKeySecret } }),
     maxAttempts,
     // `deliver`: the SDK's standard mode (throttling, 5xx, resets and timeouts are retried).
     ...(retryPolicy === 'at-most-once' ? { retryStrategy: atMostOnceRetries } : { retryMode: 'standard' }),
@@ -42,7 +45,6 @@ export const createClient = (settings: ConnectionSettings) => {
       httpsAgent: { keepAlive: true, maxSockets: maxSocketsPerClient },
     },
   });
-};
 
 type CacheEntry = {
   client: SESv2Client;
