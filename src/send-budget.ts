@@ -15,10 +15,10 @@ export class SendBudget {
   /** The step running now (set by the caller), named in the timeout error. */
   phase: SendPhase = 'config';
   /**
-   * Whether the SDK has found credentials for this send (set by the send, see
-   * src/send-email.ts): a send that runs out of time before that never reached SES.
+   * True from when the SDK began the send until it found credentials (set by the send, see
+   * src/send-email.ts): a send that runs out of time meanwhile never reached SES.
    */
-  credentialsFound = false;
+  credentialsPending = false;
   readonly #controller = new AbortController();
   #timeoutMs: number;
   readonly #startedAt = performance.now();

@@ -14,7 +14,7 @@ const sendContextOf = (settings: SendSettings, budget: SendBudget): SendContext 
   host: settings.endpoint ? new URL(settings.endpoint).host : `email.${settings.region}.amazonaws.com`,
   timeoutMs: budget.timeoutMs,
   secrets: knownSecrets(settings.accessKeySecret),
-  credentialsPending: !hasStaticKeys(settings) && !budget.credentialsFound,
+  credentialsPending: budget.credentialsPending,
 });
 
 /** The host's ConnectorError for anything a send through SES threw (the budget's timeout too). */
@@ -22,14 +22,22 @@ export const sesFailure = (error: unknown, settings: SendSettings, budget: SendB
   toConnectorError(error, sendContextOf(settings, budget));
 
 /**
- * The SDK resolves credentials in its `serialize` step; a middleware of this command in the
- * `build` step that follows runs only once they were found. Added only on the default
- * credential chain, whose last link (the EC2 instance metadata service) may never answer.
+ * Marks the budget's credentials as pending from the start of this command's middleware
+ * (`initialize` step) until its `build` step, which runs once the SDK found credentials (it
+ * resolves them in the `serialize` step between). Added only on the default credential chain,
+ * whose last link (the EC2 instance metadata service) may never answer.
  */
-const noteCredentialsFound = (command: SendEmailCommand, budget: SendBudget) => {
+const watchCredentials = (command: SendEmailCommand, budget: SendBudget) => {
   command.middlewareStack.add(
     (next) => async (args) => {
-      budget.credentialsFound = true;
+      budget.credentialsPending = true;
+      return next(args);
+    },
+    { step: 'initialize', name: 'connectorAwsSesCredentialsPending' }
+  );
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      budget.credentialsPending = false;
       return next(args);
     },
     { step: 'build', name: 'connectorAwsSesCredentialsFound' }
@@ -48,7 +56,7 @@ export const sendEmail = async (
 ): Promise<string | undefined> => {
   const command = new SendEmailCommand(input);
   if (!hasStaticKeys(settings)) {
-    noteCredentialsFound(command, budget);
+    watchCredentials(command, budget);
   }
   try {
     const output = await withSesClient(settings, async (client) =>
