@@ -5,7 +5,7 @@ import { type SendContext, configIssuesOf, errorDescriptionOf } from '../errors.
 import { knownSecrets } from '../redact.js';
 import { createSendMessage } from '../send-message.js';
 import { type SenderRead, readAccount, readSender } from '../ses-read.js';
-import { withSesClient } from '../ses-client.js';
+import { withSesClient } from '../ses-clients.js';
 import { templatesNeverChosen } from '../template-choice.js';
 import { consoleTestCode } from '../test-email.js';
 
