@@ -17,7 +17,7 @@ import { type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 
-import { maxSocketsPerClient } from '../src/ses-client.js';
+import { maxSocketsPerClient } from '../src/ses-clients.js';
 import { type Emulator, startEmulator } from '../test/support/emulator.js';
 import { type FakeSes, startFakeSes } from '../test/support/fake-ses.js';
 import { runSender } from './support/harness.mjs';

@@ -5,25 +5,19 @@
  *
  * | name | kept in | holds | bound |
  * |---|---|---|---|
- * | `parsedConfigs` | config-cache.ts | frozen copies of configs and their parse | 16, least recently used dropped |
- * | `sesClients` | ses-client.ts | one SES client per connection settings | 8, the evicted one destroyed once idle |
- * | `connectionKeys` | ses-client.ts | the client key (a digest) of each cached config | weak: dies with its config |
+ * | `parsedConfigs` | config-cache.ts | the frozen parse of each config, keyed by a digest of its JSON text | 16, least recently used dropped |
+ * | `sesClients` | ses-clients.ts | one SES client per connection settings, keyed by their digest | 8, the evicted one destroyed once idle |
  * | `compiledTexts` | render.ts | subjects and text templates split into placeholders | 256 |
  * | `compiledHtml` | render.ts | HTML templates split into placeholders | 256 |
  * | `compiledAlternatives` | render.ts | the plain-text part generated from each HTML template | 256 |
  *
- * Nothing here holds a secret as readable text except the parsed configs themselves (the client
- * key is a SHA-256 digest).
+ * No key holds a secret as readable text (both are SHA-256 digests); the parsed configs hold the
+ * secret as the config itself does.
  */
 
 /** The name of each cache (see the table above). */
 export type CacheName =
-  | 'parsedConfigs'
-  | 'sesClients'
-  | 'connectionKeys'
-  | 'compiledTexts'
-  | 'compiledHtml'
-  | 'compiledAlternatives';
+  'parsedConfigs' | 'sesClients' | 'compiledTexts' | 'compiledHtml' | 'compiledAlternatives';
 
 /** What a cache must offer its owner. */
 export type OwnedCache = { clear: () => void };
@@ -35,23 +29,6 @@ export const ownCache = <Cache extends OwnedCache>(name: CacheName, cache: Cache
   caches.set(name, cache);
   return cache;
 };
-
-/** A WeakMap that can be emptied (by replacing it), so it can be owned like the other caches. */
-export class ClearableWeakMap<Key extends object, Value> {
-  #map = new WeakMap<Key, Value>();
-
-  get(key: Key): Value | undefined {
-    return this.#map.get(key);
-  }
-
-  set(key: Key, value: Value): void {
-    this.#map.set(key, value);
-  }
-
-  clear(): void {
-    this.#map = new WeakMap();
-  }
-}
 
 /**
  * Empties every cache of the connector: parsed configs, compiled templates, and the SES clients

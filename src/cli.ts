@@ -108,6 +108,14 @@ const sendTest = async (
   }
 };
 
+/** `--type` names a usage type Logto never sends: a config template for it (`Test`) is never used. */
+const unknownTypeProblem = (written: string | undefined): string =>
+  `--type must be one of ${usageTypes.join(', ')}${
+    written?.trim()
+      ? `: Logto sends no usage type ${JSON.stringify(written.slice(0, 64))}, so a config template for it is never used`
+      : ''
+  }.`;
+
 /**
  * The `connector-aws-ses` command. Returns the exit code: 0 when the email was sent (or help was
  * asked for), 1 otherwise.
@@ -148,7 +156,7 @@ export const runCli = async (args: readonly string[], output: CliOutput = consol
     ...(extra.length > 0 ? [`Unexpected argument "${extra.join(' ')}".`] : []),
     ...(values.config ? [] : ['--config is required.']),
     ...(values.to?.trim() ? [] : ['--to is required.']),
-    ...(type ? [] : [`--type must be one of ${usageTypes.join(', ')}.`]),
+    ...(type ? [] : [unknownTypeProblem(values.type)]),
   ];
   if (problems.length > 0 || !values.config || !values.to || !type) {
     output.err(usageError(problems, usage));

@@ -342,22 +342,46 @@ const retryPolicyGuard = z.enum(retryPolicies, {
 /** A Logto usage type as written in JSON: `'SignIn'`, `'Register'`… */
 type UsageType = `${TemplateType}`;
 
-const templateTypes = Object.values(TemplateType) as [UsageType, ...UsageType[]];
+/**
+ * The usage type of a config template: one of Logto's ({@link UsageType}) or any other name, as
+ * the official connector accepts. Configs from before Logto 1.0 hold `Continue` and `Test`;
+ * Logto never sends those, so such a template is kept but never used.
+ */
+export type TemplateUsageType = UsageType | (string & Record<never, never>);
+
+/** Every usage type Logto sends, in the order of the kit's enum. */
+export const logtoUsageTypes: readonly UsageType[] = Object.values(TemplateType);
+
+const logtoUsageTypeSet: ReadonlySet<string> = new Set(logtoUsageTypes);
+
+/** True for a usage type Logto sends; false for any other name (`Continue`, `Test`, a typo). */
+export const isLogtoUsageType = (usageType: string): usageType is UsageType =>
+  logtoUsageTypeSet.has(usageType);
+
+/** The longest usage type accepted; Logto's longest has 24 characters. */
+const maxUsageTypeLength = 64;
+
+/** The most templates a config may hold: Logto's nine types, older ones and room to spare. */
+const maxTemplates = 20;
+
+const usageTypeList = logtoUsageTypes.join(', ');
 
 /**
  * The fields of one email template and the guard of each. Their TSDoc is what editors show for
  * {@link EmailTemplate} and {@link ParsedTemplate}, which are derived from it.
  */
 const templateShape = {
-  /** The Logto flow this template is for. */
-  usageType: z.enum(templateTypes, {
-    errorMap: (_issue, { data }) => ({
-      message:
-        data === undefined
-          ? `Every template needs a usageType: one of ${templateTypes.join(', ')}.`
-          : `usageType must be one of ${templateTypes.join(', ')}.`,
-    }),
-  }),
+  /**
+   * The Logto flow this template is for: one of Logto's usage types, or any other name (kept, as
+   * the official connector keeps it, but never chosen).
+   */
+  usageType: tidiedFirst(
+    absentWhenEmpty,
+    capped('usageType', maxUsageTypeLength, {
+      required_error: `Every template needs a usageType: one of ${usageTypeList}.`,
+      invalid_type_error: `usageType must be text: one of ${usageTypeList}.`,
+    }).transform((text): TemplateUsageType => text.trim())
+  ),
   /** The subject; placeholders such as `{{code}}` allowed. Line breaks are removed. */
   subject: tidiedFirst(
     absentWhenEmpty,
@@ -404,10 +428,18 @@ const templateGuard = z
   })
   .strict();
 
+/** Configs from before Logto 1.0 send the Console's test email with a `Test` template. */
+const genericMissing = (seen: ReadonlySet<string>) =>
+  `templates needs a ${TemplateType.Generic} template: every usage type without its own template falls back to it.${
+    seen.has('Test')
+      ? ` Logto sends the Console's test email as ${TemplateType.Generic} since Logto 1.0, not as Test: rename the Test template to ${TemplateType.Generic}.`
+      : ''
+  }`;
+
 const templatesGuard: z.ZodType<ParsedTemplate[], z.ZodTypeDef, EmailTemplate[]> = sizedFirst(
   (value) =>
-    Array.isArray(value) && value.length > templateTypes.length
-      ? `templates may hold at most ${templateTypes.length} templates, one per usage type.`
+    Array.isArray(value) && value.length > maxTemplates
+      ? `templates may hold at most ${maxTemplates} templates, one per usage type.`
       : undefined,
   z.array(templateGuard, {
     required_error: `templates is required: a list of { usageType, subject, content } with at least a ${TemplateType.Generic} template.`,
@@ -426,10 +458,7 @@ const templatesGuard: z.ZodType<ParsedTemplate[], z.ZodTypeDef, EmailTemplate[]>
     seen.add(usageType);
   }
   if (!seen.has(TemplateType.Generic)) {
-    context.addIssue({
-      code: z.ZodIssueCode.custom,
-      message: `templates needs a ${TemplateType.Generic} template: every usage type without its own template falls back to it.`,
-    });
+    context.addIssue({ code: z.ZodIssueCode.custom, message: genericMissing(seen) });
   }
 });
 

@@ -18,7 +18,7 @@ import { type ParsedConfig } from './config.js';
 import { sharpenedError } from './errors.js';
 import { knownSecrets, quoteScrubbed } from './redact.js';
 import { type IdentityRead, domainOf, readAccount, readActions, readIdentity } from './ses-read.js';
-import { withSesClient } from './ses-client.js';
+import { withSesClient } from './ses-clients.js';
 
 /** What the reads learnt about the sender identity. */
 export type SenderIdentityDiagnosis = {

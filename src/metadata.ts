@@ -71,7 +71,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     required: required('templates'),
     defaultValue: defaultTemplates,
     description:
-      'One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: {{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}… Logto\'s per-language email templates take precedence.',
+      'One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa; other usage types (Continue, Test in configs from before Logto 1.0) are kept but never used. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: {{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}… Email templates stored in Logto take precedence: once Logto stores a Generic one in its default language, these are used only if Logto cannot be asked.',
   },
   {
     key: 'configurationSetName',

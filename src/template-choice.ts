@@ -1,6 +1,6 @@
 import { type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
 
-import { type ParsedTemplate } from './config.js';
+import { type ParsedTemplate, isLogtoUsageType } from './config.js';
 import { templateNotFound } from './errors.js';
 import { type ContentTemplate } from './render.js';
 
@@ -43,9 +43,21 @@ const fromLogto = async (
 };
 
 /**
- * Picks the template for one send, in this order: Logto's per-language template for the type
- * and locale (when Logto provides the lookup; a failure there is ignored) → the config template
- * for the exact usage type → the config's Generic template.
+ * Picks the template for one send. Logto's answer comes first: when Logto provides
+ * `getI18nEmailTemplate` (it does for every send, the Console's "Send test email" included) and
+ * returns a template, that template is used. Logto 1.42 answers with the first it stores of:
+ * the type in the payload's locale (when there is one) → the type in the sign-in experience's
+ * fallback language → the `Generic` type in the fallback language. Only when Logto has none of
+ * these (or its lookup fails, which is ignored) does the config decide: its template for the
+ * exact usage type → its `Generic` template.
+ *
+ * So a `Generic` template stored in Logto in the fallback language is used for every type Logto
+ * stores no template of its own for, even one the config has a template for. This is Logto's
+ * order, kept on purpose: Logto's answer does not say which of its steps found it, and Logto's
+ * stored templates are meant to replace the connector's.
+ *
+ * A config template whose usage type Logto never sends (`Continue`, `Test`) is never picked for
+ * Logto's types: see {@link templatesNeverChosen}.
  *
  * @throws ConnectorError(TemplateNotFound) naming the type when none applies.
  */
@@ -75,3 +87,10 @@ export const chooseTemplate = async ({
   const { subject, content, contentType } = configTemplate;
   return { subject, content, contentType, source: 'config' };
 };
+
+/**
+ * The usage types of config templates that are never chosen because Logto never sends them
+ * (`Continue` and `Test` from configs older than Logto 1.0, or a misspelt type), in config order.
+ */
+export const templatesNeverChosen = (templates: readonly Pick<ParsedTemplate, 'usageType'>[]): string[] =>
+  templates.map(({ usageType }) => usageType).filter((usageType) => !isLogtoUsageType(usageType));

@@ -167,6 +167,14 @@ describe('send-test, in process', () => {
       ['send-test', '--config', 'x.json', '--to', 'a@example.com', '--type', 'Login'],
       '--type must be one of SignIn',
     ],
+    [
+      ['send-test', '--config', 'x.json', '--to', 'a@example.com', '--type', 'Test'],
+      'BindMfa: Logto sends no usage type "Test", so a config template for it is never used.',
+    ],
+    [
+      ['send-test', '--config', 'x.json', '--to', 'a@example.com', '--type', ''],
+      '--type must be one of SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification, BindMfa.',
+    ],
     [['send-test', '--config'], "Option '-c, --config <value>' argument missing"],
     [['send-test', '--verbose'], "Unknown option '--verbose'"],
   ])('refuses %j with the usage and exit code 1', async (args, problem) => {

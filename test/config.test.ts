@@ -27,6 +27,19 @@ describe('the config guard accepts what the official connector accepts', () => {
 });
 
 describe('the config guard normalises what it parses', () => {
+  it('trims a usage type and keeps one Logto does not send', () => {
+    const templates = [
+      { usageType: ' SignIn ', subject: 's', content: 'c' },
+      { usageType: 'Continue', subject: 's', content: 'c' },
+      ...minimalConfig.templates,
+    ];
+    expect(parseConfig({ ...minimalConfig, templates }).templates.map(({ usageType }) => usageType)).toEqual([
+      'SignIn',
+      'Continue',
+      'Generic',
+    ]);
+  });
+
   it('lower-cases and trims the region', () => {
     expect(parseConfig({ ...minimalConfig, region: ' EU-West-2 ' }).region).toBe('eu-west-2');
   });
@@ -168,11 +181,29 @@ describe('the config guard caps the length of every text field', () => {
     }
   });
 
-  it('refuses more templates than usage types before reading them', () => {
+  it('refuses more than 20 templates before reading them', () => {
     const templates = Array.from({ length: 100_000 }, () => ({ usageType: 'Generic' }));
     expect(problemsOf({ ...minimalConfig, templates })).toEqual([
-      'templates: templates may hold at most 9 templates, one per usage type.',
+      'templates: templates may hold at most 20 templates, one per usage type.',
     ]);
+  });
+
+  it('accepts 20 templates, Generic and 19 other usage types', () => {
+    const templates = Array.from({ length: 20 }, (_, index) => ({
+      usageType: index === 0 ? 'Generic' : `Type${index}`,
+      subject: 's',
+      content: 'c',
+    }));
+    expect(problemsOf({ ...minimalConfig, templates })).toEqual([]);
+  });
+
+  it('refuses a usage type over 64 characters, naming the limit', () => {
+    expect(
+      problemsOf({
+        ...minimalConfig,
+        templates: [...minimalConfig.templates, ...template({ usageType: long(65) })],
+      })
+    ).toEqual(['templates.1.usageType: usageType has 65 characters; it may have at most 64.']);
   });
 
   it('refuses a tag name or value over 256 characters, quoting only its start', () => {
@@ -352,9 +383,9 @@ describe('the config guard rejects real mistakes with a clear message', () => {
 
   it.each([
     [
-      'an unknown usage type',
-      [{ usageType: 'Login', subject: 's', content: 'c' }],
-      /^templates.0.usageType: usageType must be one of SignIn, Register/,
+      'a template with an empty usage type',
+      [...minimalConfig.templates, { usageType: ' ', subject: 's', content: 'c' }],
+      /^templates.1.usageType: Every template needs a usageType: one of SignIn, Register/,
     ],
     [
       'a template without subject',
@@ -387,6 +418,25 @@ describe('the config guard rejects real mistakes with a clear message', () => {
     ];
     expect(problemsOf({ ...minimalConfig, templates })).toEqual([
       'templates.1.usageType: usageType Generic appears more than once in templates; keep one template per usage type.',
+    ]);
+  });
+
+  it('rejects a usage type Logto does not send that appears twice', () => {
+    const templates = [
+      ...minimalConfig.templates,
+      { usageType: 'Test', subject: 'a', content: 'a' },
+      { usageType: ' Test ', subject: 'b', content: 'b' },
+    ];
+    expect(problemsOf({ ...minimalConfig, templates })).toEqual([
+      'templates.2.usageType: usageType Test appears more than once in templates; keep one template per usage type.',
+    ]);
+  });
+
+  it('rejects templates with a Test template but no Generic one, saying to rename it', () => {
+    expect(
+      problemsOf({ ...minimalConfig, templates: [{ usageType: 'Test', subject: 's', content: 'c' }] })
+    ).toEqual([
+      "templates: templates needs a Generic template: every usage type without its own template falls back to it. Logto sends the Console's test email as Generic since Logto 1.0, not as Test: rename the Test template to Generic.",
     ]);
   });
 
@@ -458,7 +508,7 @@ describe('issues Logto shows in our words', () => {
       'a usageType of the wrong type',
       withTemplate({ ...generic, usageType: 1 }),
       'templates.0.usageType',
-      /^usageType must be one of/,
+      /^usageType must be text: one of SignIn, Register/,
     ],
     [
       'a template without subject',

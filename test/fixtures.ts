@@ -110,6 +110,72 @@ export const officialConfigs: Record<string, unknown> = {
   },
 };
 
+/** One template of an older official config: its subject names the usage type, for tests to recognise. */
+const olderTemplate = (usageType: string) => ({
+  usageType,
+  subject: `${usageType} code`,
+  content: `<p>Your ${usageType} code is {{code}}.</p>`,
+});
+
+/**
+ * Configs written for older versions of the official connector (logto-io/connectors, before
+ * Logto 1.0): their templates hold usage types Logto no longer sends, `Continue` and `Test`.
+ * Transcribed from the README samples and Console form defaults of that time, with real-looking
+ * values in place of the `<placeholders>`. The official connector 1.5.4 accepts every one.
+ */
+export const olderOfficialConfigs: Record<string, AwsSesConfig> = {
+  // README and Console form of January-March 2023 (commits 7170b77, 3b432cc): Generic added, Test kept.
+  'the README of January 2023: SignIn, Register, ForgotPassword, Generic and Test': {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    region: 'us-east-1',
+    emailAddress: '<noreply@logto.io>',
+    templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic', 'Test'].map(olderTemplate),
+  },
+  // The first README (December 2022, commit 725bd94) listed Continue and Test; Generic became
+  // required in March 2023 (d5f24ee), so a config kept since then has all three.
+  'the README of December 2022 (Continue, Test) with the Generic template required since March 2023': {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    region: 'eu-west-1',
+    emailAddress: 'Logto<noreply@logto.io>',
+    configurationSetName: 'logto',
+    templates: ['SignIn', 'Register', 'ForgotPassword', 'Continue', 'Test', 'Generic'].map(olderTemplate),
+  },
+  'a config kept since December 2022, with every usage type added since: eleven templates': {
+    accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+    accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    region: 'ap-southeast-2',
+    emailAddress: 'noreply@logto.io',
+    templates: [
+      'SignIn',
+      'Register',
+      'ForgotPassword',
+      'Continue',
+      'Test',
+      'Generic',
+      'OrganizationInvitation',
+      'UserPermissionValidation',
+      'BindNewIdentifier',
+      'MfaVerification',
+      'BindMfa',
+    ].map(olderTemplate),
+  },
+};
+
+/**
+ * The sample config of the official connector's first README (December 2022, commit 725bd94),
+ * without a Generic template: the official connector refuses it since March 2023, and so does
+ * this one.
+ */
+export const firstOfficialReadmeConfig: AwsSesConfig = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  accessKeySecret: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+  region: 'us-east-1',
+  emailAddress: '<noreply@logto.io>',
+  templates: ['SignIn', 'Register', 'ForgotPassword', 'Continue', 'Test'].map(olderTemplate),
+};
+
 /**
  * A config with static credentials that sends to `endpoint` (the emulator or a fake SES on
  * loopback; `undefined`: SES's own endpoint for the region), with one Generic template.
@@ -156,6 +222,38 @@ export const i18nTemplates =
   (templates: Partial<Record<TemplateType, EmailTemplateDetails>>): GetI18nEmailTemplate =>
   async (type) =>
     Promise.resolve(templates[type]);
+
+/** One email template stored in Logto (Management API `PUT /api/email-templates`). */
+export type StoredLogtoTemplate = {
+  templateType: TemplateType;
+  languageTag: string;
+  details: EmailTemplateDetails;
+};
+
+/**
+ * The `getI18nEmailTemplate` Logto 1.42 hands to email connectors
+ * (packages/core/src/libraries/connector.ts), over an in-memory store: the template of the type
+ * in the given language (when one is given) → of the type in the sign-in experience's fallback
+ * language → of `Generic` in the fallback language → `undefined`. Language tags match exactly,
+ * as Logto's query does.
+ */
+export const logtoTemplateLookup = ({
+  fallbackLanguage,
+  stored,
+}: {
+  fallbackLanguage: string;
+  stored: readonly StoredLogtoTemplate[];
+}): GetI18nEmailTemplate => {
+  const find = (type: TemplateType, languageTag: string) =>
+    stored.find((template) => template.templateType === type && template.languageTag === languageTag)
+      ?.details;
+  return async (type, languageTag) => {
+    const inLanguage = languageTag ? find(type, languageTag) : undefined;
+    return Promise.resolve(
+      inLanguage ?? find(type, fallbackLanguage) ?? find(TemplateType.Generic, fallbackLanguage)
+    );
+  };
+};
 
 /** Creates the connector as Logto does: `getConfig` hands over the stored config. */
 export const connectorWith = async (config: unknown, getI18nEmailTemplate?: GetI18nEmailTemplate) =>

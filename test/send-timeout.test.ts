@@ -1,43 +1,50 @@
 /**
- * The abort signal a send hands to the SDK (src/ses-client.ts `SendAbortSignal`, a light
- * stand-in for Node's AbortController), and proof over real HTTP that the SDK obeys it: when
- * `timeoutMs` runs out, the request in flight is cancelled (its connection closed) and no retry
- * follows.
+ * The time budget of a send (src/send-budget.ts) and proof over real HTTP that the SDK obeys its
+ * abort signal: when `timeoutMs` runs out, the request in flight is cancelled (its connection
+ * closed) and no retry follows.
  */
 import { ConnectorError, TemplateType } from '@logto/connector-kit';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { SendAbortSignal } from '../src/ses-client.js';
+import { SendTimeoutError } from '../src/errors.js';
+import { SendBudget } from '../src/send-budget.js';
 import { configAt, connectorWith, rejectionOf, useFakeSes } from './fixtures.js';
 import { respond } from './support/fake-ses.js';
 
-describe('SendAbortSignal', () => {
-  it('calls every listener still added, in order, once, then onabort, and keeps the reason', () => {
-    const signal = new SendAbortSignal();
-    const calls: string[] = [];
-    const first = () => calls.push('first');
-    const removed = () => calls.push('removed');
-    signal.addEventListener('abort', first);
-    signal.addEventListener('abort', removed);
-    signal.addEventListener('abort', () => calls.push(`second, aborted: ${signal.aborted}`));
-    signal.removeEventListener('abort', removed);
-    signal.onabort = () => calls.push('onabort');
-    const reason = new Error('too late');
-
-    expect(signal.aborted).toBe(false);
-    signal.abort(reason);
-    signal.abort(new Error('again'));
-
-    expect(calls).toEqual(['first', 'second, aborted: true', 'onabort']);
-    expect(signal.aborted).toBe(true);
-    expect(signal.reason).toBe(reason);
+describe('SendBudget', () => {
+  afterEach(() => {
+    vi.useRealTimers();
   });
 
-  it('aborts without listeners or onabort', () => {
-    const signal = new SendAbortSignal();
-    signal.abort('reason');
-    expect(signal.aborted).toBe(true);
-    expect(signal.reason).toBe('reason');
+  it('aborts its signal with the timeout error, naming the step, when the time is up', async () => {
+    vi.useFakeTimers();
+    const budget = new SendBudget(1000);
+    const expired = rejectionOf(budget.expired);
+    budget.phase = 'template';
+    vi.advanceTimersByTime(999);
+    expect(budget.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(budget.signal.aborted).toBe(true);
+    expect(budget.signal.reason).toBeInstanceOf(SendTimeoutError);
+    expect(budget.signal.reason).toMatchObject({ timeoutMs: 1000, phase: 'template' });
+    expect(await expired).toBe(budget.signal.reason);
+  });
+
+  it('counts a new limit from the start, and stops when ended', () => {
+    vi.useFakeTimers();
+    const budget = new SendBudget(1000);
+    void budget.expired.catch(() => undefined);
+    vi.advanceTimersByTime(600);
+    budget.limitTo(800);
+    vi.advanceTimersByTime(199);
+    expect(budget.signal.aborted).toBe(false);
+    vi.advanceTimersByTime(1);
+    expect(budget.signal.aborted).toBe(true);
+
+    const ended = new SendBudget(1000);
+    ended.end();
+    vi.advanceTimersByTime(5000);
+    expect(ended.signal.aborted).toBe(false);
   });
 });
 

@@ -7,8 +7,8 @@ import {
 import { describe, expect, it, vi } from 'vitest';
 
 import { type ParsedTemplate } from '../src/config.js';
-import { chooseTemplate } from '../src/template-choice.js';
-import { allTemplateTypes, rejectionOf } from './fixtures.js';
+import { chooseTemplate, templatesNeverChosen } from '../src/template-choice.js';
+import { type StoredLogtoTemplate, allTemplateTypes, logtoTemplateLookup, rejectionOf } from './fixtures.js';
 
 const configTemplate = (usageType: TemplateType): ParsedTemplate => ({
   usageType,
@@ -134,6 +134,127 @@ describe("Logto's per-language templates", () => {
       },
     });
     expect(chosen.subject).toBe('config Generic');
+  });
+});
+
+describe("the choice with a template lookup that behaves like Logto 1.42's", () => {
+  /** A template stored in Logto; its subject names its type and language. */
+  const stored = (templateType: TemplateType, languageTag: string): StoredLogtoTemplate => ({
+    templateType,
+    languageTag,
+    details: { subject: `logto ${templateType} ${languageTag}`, content: '<p>{{code}}</p>' },
+  });
+  const { SignIn, Generic } = TemplateType;
+  const withSignIn = [configTemplate(SignIn), configTemplate(Generic)];
+
+  /**
+   * [case, templates stored in Logto (fallback language en), type sent, payload locale, config
+   * templates, subject chosen].
+   */
+  const logtoCases: Array<
+    [string, StoredLogtoTemplate[], TemplateType, string | undefined, ParsedTemplate[], string]
+  > = [
+    [
+      "Logto's template of the type in the user's language",
+      [stored(SignIn, 'fr'), stored(SignIn, 'en'), stored(Generic, 'en')],
+      SignIn,
+      'fr',
+      withSignIn,
+      'logto SignIn fr',
+    ],
+    [
+      "Logto's template of the type in the fallback language, when none is in the user's",
+      [stored(SignIn, 'en'), stored(Generic, 'fr')],
+      SignIn,
+      'fr',
+      withSignIn,
+      'logto SignIn en',
+    ],
+    [
+      "Logto's Generic template in the fallback language, over the config's template of the exact type",
+      [stored(Generic, 'en')],
+      SignIn,
+      'fr',
+      withSignIn,
+      'logto Generic en',
+    ],
+    [
+      "Logto's Generic template in the fallback language, over its SignIn template in another language",
+      [stored(SignIn, 'fr'), stored(Generic, 'en')],
+      SignIn,
+      'de',
+      withSignIn,
+      'logto Generic en',
+    ],
+    [
+      "Logto's Generic template in the fallback language when the payload has no locale",
+      [stored(SignIn, 'fr'), stored(Generic, 'en')],
+      SignIn,
+      undefined,
+      withSignIn,
+      'logto Generic en',
+    ],
+    [
+      "the config's template of the type, when Logto's only Generic is in the user's language",
+      [stored(Generic, 'fr')],
+      SignIn,
+      'fr',
+      withSignIn,
+      'config SignIn',
+    ],
+    [
+      "Logto's Generic template in the user's language for a Generic send",
+      [stored(Generic, 'fr'), stored(Generic, 'en')],
+      Generic,
+      'fr',
+      withSignIn,
+      'logto Generic fr',
+    ],
+    [
+      "the config's Generic template when Logto stores nothing and the config has no template of the type",
+      [],
+      SignIn,
+      'fr',
+      genericOnly,
+      'config Generic',
+    ],
+    [
+      "the config's Generic template for the Console's test, never a Test template",
+      [stored(SignIn, 'en')],
+      Generic,
+      undefined,
+      [{ ...configTemplate(Generic), usageType: 'Test', subject: 'config Test' }, configTemplate(Generic)],
+      'config Generic',
+    ],
+  ];
+
+  it.each(logtoCases)('chooses %s', async (_case, store, type, locale, templates, subject) => {
+    const chosen = await chooseTemplate({
+      type,
+      ...(locale && { locale }),
+      templates,
+      getI18nEmailTemplate: logtoTemplateLookup({ fallbackLanguage: 'en', stored: store }),
+    });
+    expect(chosen.subject).toBe(subject);
+    expect(chosen.source).toBe(subject.startsWith('logto') ? 'logto' : 'config');
+  });
+});
+
+describe('templates never chosen', () => {
+  it('lists the usage types Logto never sends, in config order', () => {
+    expect(
+      templatesNeverChosen([
+        { usageType: 'SignIn' },
+        { usageType: 'Continue' },
+        { usageType: 'Generic' },
+        { usageType: 'Test' },
+        { usageType: 'signin' },
+      ])
+    ).toEqual(['Continue', 'Test', 'signin']);
+  });
+
+  it("lists none for Logto's nine types", () => {
+    expect(templatesNeverChosen(allTemplateTypes.map((usageType) => ({ usageType })))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 import { type ParsedConfig } from '../config.js';
 import { sesRegions } from '../regions.js';
 import { type IdentityRead, type SenderRead, readFailureKind, readIdentity } from '../ses-read.js';
-import { createClient } from '../ses-client.js';
+import { createClient } from '../ses-clients.js';
 
 import { type DoctorCheck } from './report.js';
 

@@ -1,11 +1,12 @@
 import { type ConnectorError, TemplateType } from '@logto/connector-kit';
 
-import { type ParsedConfig, parseConfig } from '../config.js';
+import { type ParsedConfig, logtoUsageTypes, parseConfig } from '../config.js';
 import { type SendContext, configIssuesOf, errorDescriptionOf } from '../errors.js';
 import { knownSecrets } from '../redact.js';
 import { createSendMessage } from '../send-message.js';
 import { type SenderRead, readAccount, readSender } from '../ses-read.js';
-import { withSesClient } from '../ses-client.js';
+import { withSesClient } from '../ses-clients.js';
+import { templatesNeverChosen } from '../template-choice.js';
 import { consoleTestCode } from '../test-email.js';
 
 import {
@@ -72,6 +73,27 @@ const contextOf = (config: ParsedConfig, endpointOverride: string | undefined): 
   timeoutMs: config.timeoutMs,
   secrets: knownSecrets(config.accessKeySecret),
 });
+
+/** `signin: did you mean SignIn?` for a usage type that differs from Logto's only in case. */
+const spellingHint = (usageType: string): string => {
+  const meant = logtoUsageTypes.find((type) => type.toLowerCase() === usageType.toLowerCase());
+  return meant ? ` (${usageType}: did you mean ${meant}?)` : '';
+};
+
+/** The config passes, or warns when it holds templates Logto never asks for (`Continue`, `Test`). */
+const checkParsedConfig = (config: ParsedConfig): DoctorCheck => {
+  const valid = `The config is valid (SES region ${config.region})`;
+  const unused = templatesNeverChosen(config.templates);
+  if (unused.length === 0) {
+    return { id: 'config', status: 'pass', summary: `${valid}.` };
+  }
+  return {
+    id: 'config',
+    status: 'warn',
+    summary: `${valid}, but its template${unused.length === 1 ? '' : 's'} for ${unused.join(', ')} ${unused.length === 1 ? 'is' : 'are'} never used: Logto sends no such usage type.`,
+    fix: `Logto sends only ${logtoUsageTypes.join(', ')}${unused.map(spellingHint).join('')}. Remove the unused templates, or rename each to the usage type it is meant for.`,
+  };
+};
 
 const skipped = (id: DoctorCheckId, why: string): DoctorCheck => ({
   id,
@@ -147,7 +169,7 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
     );
   }
   const found: Partial<Record<DoctorCheckId, DoctorCheck>> = {
-    config: { id: 'config', status: 'pass', summary: `The config is valid (SES region ${config.region}).` },
+    config: checkParsedConfig(config),
   };
   const endpointOverride = endpointOverrideOf(config);
   const context = contextOf(config, endpointOverride);

@@ -2,7 +2,8 @@
  * A send on the SDK's default credential chain whose last link, the EC2 instance metadata
  * service, never answers (a host outside EC2 whose firewall drops the packets): the send ends
  * within timeoutMs and says that no credentials were found and where the chain looked, not that
- * SES did not answer, since no request ever left for SES.
+ * SES did not answer, since no request ever left for SES. Once the chain has found credentials and
+ * the request has left, a send that runs out of time says SES did not answer.
  */
 import { type Server, type Socket, createServer } from 'node:net';
 
@@ -11,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 
 import createConnector, { type AwsSesConfig, resetConnectorState } from '../../src/index.js';
 import { rejectionOf } from '../fixtures.js';
-import { type FakeSes, startFakeSes } from '../support/fake-ses.js';
+import { type FakeSes, respond, startFakeSes } from '../support/fake-ses.js';
 
 let fake: FakeSes;
 /** A TCP server on 127.0.0.1 that accepts connections and never answers: an unreachable IMDS. */
@@ -87,5 +88,27 @@ describe('no credentials within the budget', () => {
     expect(held.size).toBeGreaterThan(0);
     expect(fake.count).toBe(0);
     expect(elapsed).toBeLessThan(600 + 2000);
+  });
+
+  it('says SES did not answer once the chain found credentials and the request left', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'ASIAENVIRONMENTKEY01');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'from-the-environment');
+    fake.setDefault(respond.hang());
+    const config: AwsSesConfig = {
+      region: 'eu-west-1',
+      endpoint: fake.endpoint,
+      emailAddress: 'noreply@example.com',
+      timeoutMs: 600,
+      templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
+    };
+    const connector = await createConnector({ getConfig: async () => Promise.resolve(config) });
+
+    const error = await rejectionOf(
+      connector.sendMessage({ to: 'ada@example.com', type: TemplateType.Generic, payload: { code: '1' } })
+    );
+
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).data).toMatchObject({ sesErrorName: 'Timeout' });
+    expect(fake.count).toBe(1);
   });
 });

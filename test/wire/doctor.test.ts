@@ -17,7 +17,7 @@ import { runCli } from '../../src/cli.js';
 import { parseConfig } from '../../src/config.js';
 import { askOtherRegions } from '../../src/doctor/other-regions.js';
 import { type SenderRead } from '../../src/ses-read.js';
-import { withSesClient } from '../../src/ses-client.js';
+import { withSesClient } from '../../src/ses-clients.js';
 import {
   type AwsSesConfig,
   type DoctorCheckId,
@@ -169,6 +169,28 @@ const scenarios: Scenario[] = [
       dkim: ['SUCCESS'],
       'configuration-set': [`${configurationSetName} exists in eu-west-1`],
       recipient: [`${recipientAddress} is not on the suppression list`],
+      'test-send': ['Sent the Generic test email', 'MessageId fake-'],
+    },
+    exit: 0,
+  },
+  {
+    name: 'a config from before Logto 1.0, with Continue and Test templates, and a test email',
+    regions: sesScenarios.healthyProduction,
+    args: [...to, '--send'],
+    config: {
+      templates: ['SignIn', 'Continue', 'Test', 'Generic', 'signin'].map((usageType) => ({
+        usageType,
+        subject: `${usageType} {{code}}`,
+        content: '<p>{{code}}</p>',
+      })),
+    },
+    statuses: { ...healthyChecks, config: 'warn', 'test-send': 'pass' },
+    says: {
+      config: [
+        'templates for Continue, Test, signin are never used',
+        'Logto sends only SignIn, Register',
+        '(signin: did you mean SignIn?)',
+      ],
       'test-send': ['Sent the Generic test email', 'MessageId fake-'],
     },
     exit: 0,
@@ -928,5 +950,28 @@ describe('secrets', () => {
     ]);
     expect(statusesOf(report)).toEqual(statusesOf(printed));
     expect(report.checks.map(({ summary }) => summary)).toEqual(printed.checks.map(({ summary }) => summary));
+  });
+});
+
+describe('doctor on a config with templates Logto never uses', () => {
+  it('warns about one in the singular, and the report still counts as no failure', async () => {
+    const config = configFor({
+      templates: [
+        { usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' },
+        { usageType: 'Continue', subject: 'Continue {{code}}', content: '<p>{{code}}</p>' },
+      ],
+    });
+    fake.setRegions(sesScenarios.healthyProduction);
+
+    const report = await runDoctor(config);
+
+    expect(report.checks[0]).toEqual({
+      id: 'config',
+      status: 'warn',
+      summary:
+        'The config is valid (SES region eu-west-1), but its template for Continue is never used: Logto sends no such usage type.',
+      fix: 'Logto sends only SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification, BindMfa. Remove the unused templates, or rename each to the usage type it is meant for.',
+    });
+    expect(report.ok).toBe(true);
   });
 });

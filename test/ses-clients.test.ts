@@ -1,7 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { cachedClientCount, clientCacheSize, connectionKey, withSesClient } from '../src/ses-client.js';
+import { cachedClientCount, clientCacheSize, connectionKey, withSesClient } from '../src/ses-clients.js';
 import { resetConnectorState } from '../src/caches.js';
 import { accessKeyId, secret } from './fixtures.js';
 import { respond, startFakeSes } from './support/fake-ses.js';
