@@ -4,7 +4,8 @@
  * connector knows of, and those of the credentials that signed the failed request, see
  * {@link scrubClientErrors}), and by shape (credential headers and signatures, however quoted).
  */
-import { type SESv2Client } from '@aws-sdk/client-sesv2';
+import { type SESv2Client, type ServiceInputTypes, type ServiceOutputTypes } from '@aws-sdk/client-sesv2';
+import { type FinalizeRequestMiddleware } from '@smithy/types';
 
 const redactions: ReadonlyArray<[RegExp, string]> = [
   // A session token or an Authorization value echoed back: as a header line (`X-Amz-Security-Token:
@@ -86,9 +87,6 @@ const signatureOf = (authorization: string | undefined): string | undefined =>
   /signature=([\da-f]+)/i.exec(authorization ?? '')?.[1];
 
 type SignedRequest = { headers?: Record<string, string | undefined> };
-type Middleware = Parameters<SESv2Client['middlewareStack']['addRelativeTo']>[0];
-type Args = { input: object; request: unknown };
-type Next = (args: Args) => Promise<{ output: object; response: unknown }>;
 
 /**
  * Makes every failure of this client's requests safe to quote: when a signed request fails, its
@@ -100,7 +98,7 @@ type Next = (args: Args) => Promise<{ output: object; response: unknown }>;
  * doctor) then holds none of them. Costs nothing on a request that succeeds.
  */
 export const scrubClientErrors = (client: SESv2Client): void => {
-  const scrub = (next: Next) => async (args: Args) => {
+  const scrub: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
     try {
       return await next(args);
     } catch (error: unknown) {
@@ -121,9 +119,11 @@ export const scrubClientErrors = (client: SESv2Client): void => {
       throw error;
     }
   };
-  client.middlewareStack.addRelativeTo(scrub as Middleware, {
-    relation: 'after',
-    toMiddleware: 'httpSigningMiddleware',
+  // `finalizeRequest`, low priority: inside the retry loop and the signing (both high), so the
+  // request seen here is the signed one, and the error of each attempt passes through.
+  client.middlewareStack.add(scrub, {
+    step: 'finalizeRequest',
+    priority: 'low',
     name: 'connectorAwsSesScrubSecrets',
     override: true,
   });

@@ -139,14 +139,15 @@ export type FakeSesAction =
    * Answer like an SES service exception whose message echoes the request's headers after
    * `prefix` (and before `suffix`), as a proxy or a misbehaving endpoint may: `lines` (`X-Amz-Security-Token: …` and
    * `Authorization: …`, one header a line, as HTTP writes them) or `json` (the headers as a JSON
-   * object, the credential ones first). The echo is only answered, never recorded.
+   * object, the credential ones first) or `values` (only the values, one a line, no names: what
+   * no pattern can recognise). The echo is only answered, never recorded.
    */
   | {
       kind: 'echoHeaders';
       name: string;
       status: number;
       prefix: string;
-      form: 'lines' | 'json';
+      form: 'lines' | 'json' | 'values';
       suffix?: string;
       delayMs?: number;
     }
@@ -183,7 +184,7 @@ export const respond = {
   echoHeaders: (
     name: string,
     status: number,
-    form: 'lines' | 'json',
+    form: 'lines' | 'json' | 'values',
     { prefix = 'Request headers: ', suffix }: { prefix?: string; suffix?: string } = {}
   ): FakeSesAction => ({ kind: 'echoHeaders', name, status, form, prefix, ...(suffix && { suffix }) }),
   /** Never answer. */
@@ -520,9 +521,10 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
             ? JSON.stringify(echoed)
             : Object.entries(echoed)
                 .filter(([, value]) => value !== undefined)
-                .map(
-                  ([name, value]) =>
-                    `${name.replace(/(^|-)([a-z])/g, (_all: string, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`)}: ${String(value)}`
+                .map(([name, value]) =>
+                  action.form === 'values'
+                    ? String(value)
+                    : `${name.replace(/(^|-)([a-z])/g, (_all: string, dash: string, letter: string) => `${dash}${letter.toUpperCase()}`)}: ${String(value)}`
                 )
                 .join('\n');
         json(
