@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import { invalidConfig } from './errors.js';
 import { type Mailbox, parseMailbox, splitMailboxList } from './mailbox.js';
+import { type EntityRefIdMode, entityRefIdGuard, headersGuard } from './message-headers.js';
+import { type TrackingMode, trackingGuard } from './tracking.js';
 
 /** The SES message tag that names the Logto flow (`SignIn`, `Register`…) on every message. */
 export const usageTypeTagName = 'logto-usage-type';
@@ -44,6 +46,8 @@ export const configLimits = {
   /** Reply-To addresses. */
   replyToCount: 50,
   timeoutText: 32,
+  /** SES tenant names have at most 64 characters. */
+  tenantName: 64,
 } as const;
 
 /** At most 100 characters of a value, for quoting in a message. */
@@ -423,6 +427,17 @@ export const configShape = {
   timeoutMs: timeoutGuard,
   retryPolicy: optional(retryPolicyGuard),
   tags: optional(tagsGuard),
+  tracking: optional(trackingGuard),
+  entityRefId: optional(entityRefIdGuard),
+  headers: optional(headersGuard),
+  tenantName: optional(
+    capped('tenantName', configLimits.tenantName).pipe(
+      trimmed.regex(
+        /^[\w-]+$/,
+        'tenantName must be the name of an SES tenant: letters, digits, "_" and "-", at most 64 characters.'
+      )
+    )
+  ),
 };
 
 const configObject = z
@@ -563,6 +578,31 @@ export type AwsSesConfig = {
   retryPolicy?: RetryPolicy;
   /** Extra SES message tags for every message. @default undefined */
   tags?: Record<string, string>;
+  /**
+   * Open and click tracking: `off` sends every email with SES tracking disabled (no tracking
+   * pixel, no link rewritten through a tracking domain), whatever the account or the
+   * configuration set enables; `configuration-set` leaves tracking to them. @default 'off'
+   */
+  tracking?: TrackingMode;
+  /**
+   * `on` gives every email its own random `X-Entity-Ref-ID` header, so Gmail does not fold
+   * emails with the same subject (one code after another) into one conversation; `off` sends
+   * none. @default 'on'
+   */
+  entityRefId?: EntityRefIdMode;
+  /**
+   * Extra headers on every email, header name → value, such as `{"X-Logto-Tenant": "acme"}`:
+   * one line of printable ASCII each (name ≤ 126, value ≤ 995 characters), at most 50; headers
+   * the connector or SES writes itself (From, To, Subject, Message-ID, X-SES-…) are refused.
+   * @default undefined
+   */
+  headers?: Record<string, string>;
+  /**
+   * The SES tenant every email is sent for (`TenantName`). SES accepts the email only when the
+   * sender identity, the configuration set and any template are associated with that tenant.
+   * @default undefined
+   */
+  tenantName?: string;
 };
 
 /** The config after parsing: defaults applied, addresses parsed. */

@@ -27,7 +27,7 @@ expectTypeOf<RequiredKeys<EmailTemplate>>().toEqualTypeOf<
 >();
 
 /** Fields the guard only checks and trims: written and parsed as the same type. */
-type Unchanged = Exclude<keyof AwsSesConfig, 'emailAddress' | 'replyTo' | 'templates'>;
+type Unchanged = Exclude<keyof AwsSesConfig, 'emailAddress' | 'replyTo' | 'templates' | 'headers'>;
 
 expectTypeOf<{ [K in Unchanged]-?: NonNullable<AwsSesConfig[K]> }>().toEqualTypeOf<{
   [K in Unchanged]-?: NonNullable<ParsedConfig[K]>;
@@ -43,3 +43,5 @@ expectTypeOf<NonNullable<ParsedConfig['replyTo']>>().toEqualTypeOf<
 >();
 expectTypeOf<AwsSesConfig['templates']>().toEqualTypeOf<EmailTemplate[]>();
 expectTypeOf<ParsedConfig['templates']>().toEqualTypeOf<ParsedTemplate[]>();
+expectTypeOf<NonNullable<AwsSesConfig['headers']>>().toEqualTypeOf<Record<string, string>>();
+expectTypeOf<NonNullable<ParsedConfig['headers']>>().toEqualTypeOf<Array<{ Name: string; Value: string }>>();

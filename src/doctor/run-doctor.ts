@@ -22,6 +22,8 @@ import {
 } from './checks.js';
 import { checkCredentials } from './credentials.js';
 import { checkOtherRegions } from './other-regions.js';
+import { describeSendOptions } from './send-options.js';
+import { checkTenant } from './tenant.js';
 import { type DoctorCheck, type DoctorCheckId, type DoctorReport, doctorCheckIds } from './report.js';
 
 /** The code of the doctor's test email, as the Console's "Send test email" sends it. */
@@ -135,7 +137,11 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
     );
   }
   const found: Partial<Record<DoctorCheckId, DoctorCheck>> = {
-    config: { id: 'config', status: 'pass', summary: `The config is valid (SES region ${config.region}).` },
+    config: {
+      id: 'config',
+      status: 'pass',
+      summary: `The config is valid (SES region ${config.region}; ${describeSendOptions(config)}).`,
+    },
   };
   const context = contextOf(config);
   try {
@@ -153,17 +159,19 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
       found.quota = checkQuota(account, doctor);
       const unreachable = found.account.status === 'fail' && 'error' in account;
       if (!unreachable) {
-        progress('sender identity, configuration set, recipient');
+        progress('sender identity, configuration set, tenant, recipient');
         const from = config.emailAddress?.address;
-        const [sender, configurationSet, recipient] = await Promise.all([
+        const [sender, configurationSet, tenant, recipient] = await Promise.all([
           from === undefined ? Promise.resolve<SenderRead | undefined>(undefined) : readSender(doctor, from),
           checkConfigurationSet(doctor),
+          checkTenant(doctor),
           checkRecipient(doctor, to, account),
         ]);
         found['sender-identity'] = checkSenderIdentity(sender, doctor);
         found.dkim = checkDkim(sender, doctor);
         found['mail-from'] = checkMailFrom(sender, doctor);
         found['configuration-set'] = configurationSet;
+        found.tenant = tenant;
         found.recipient = recipient;
         if (found['sender-identity'].status === 'fail') {
           progress('other SES regions');
