@@ -6,6 +6,8 @@ export type InboxEmail = {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { html?: string; text?: string };
+  /** The custom headers of the request (the config's `headers`, `X-Entity-Ref-ID`), if any. */
+  headers?: Array<{ name: string; value: string }>;
   /** When it arrived, in seconds since the epoch. */
   at: number;
 };
