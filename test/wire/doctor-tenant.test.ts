@@ -23,17 +23,23 @@ const account = '123456789012';
 const domainArn = `arn:aws:ses:${homeRegion}:${account}:identity/${senderDomain}`;
 const configurationSetArn = `arn:aws:ses:${homeRegion}:${account}:configuration-set/${configurationSetName}`;
 
-const configFor = (overrides: Partial<AwsSesConfig> = {}): AwsSesConfig => ({
-  accessKeyId,
-  accessKeySecret: secret,
-  region: homeRegion,
-  endpoint: fake.endpoint,
-  emailAddress: `Acme <${senderAddress}>`,
-  configurationSetName,
-  timeoutMs: 3000,
-  templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
-  ...overrides,
-});
+/** A config for the fake; an override of `undefined` removes the field (JSON drops it). */
+const configFor = (
+  overrides: { [Key in keyof AwsSesConfig]?: AwsSesConfig[Key] | undefined } = {}
+): AwsSesConfig =>
+  JSON.parse(
+    JSON.stringify({
+      accessKeyId,
+      accessKeySecret: secret,
+      region: homeRegion,
+      endpoint: fake.endpoint,
+      emailAddress: `Acme <${senderAddress}>`,
+      configurationSetName,
+      timeoutMs: 3000,
+      templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
+      ...overrides,
+    })
+  ) as AwsSesConfig;
 
 /** The healthy production account of the other doctor tests, with these tenants. */
 const withTenants = (tenants: Record<string, FakeSesTenant>) => {
