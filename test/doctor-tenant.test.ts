@@ -91,15 +91,13 @@ describe('checkTenant', () => {
   });
 
   it('keeps a failure to list the resources a failure', async () => {
-    ses
-      .on(ListTenantResourcesCommand)
-      .rejects(
-        Object.assign(new Error('boom'), {
-          name: 'InternalFailure',
-          $fault: 'server',
-          $metadata: { httpStatusCode: 500 },
-        })
-      );
+    ses.on(ListTenantResourcesCommand).rejects(
+      Object.assign(new Error('boom'), {
+        name: 'InternalFailure',
+        $fault: 'server',
+        $metadata: { httpStatusCode: 500 },
+      })
+    );
     const check = await checkTenant(doctorFor());
     expect(check.status).toBe('fail');
     expect(check.summary).toMatch(
