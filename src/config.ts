@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import { invalidConfig } from './errors.js';
 import { type Mailbox, parseMailbox, splitMailboxList } from './mailbox.js';
+import { entityRefIdGuard, headersGuard } from './message-headers.js';
+import { trackingGuard } from './tracking.js';
 
 /** The SES message tag that names the Logto flow (`SignIn`, `Register`…) on every message. */
 export const usageTypeTagName = 'logto-usage-type';
@@ -45,6 +47,8 @@ export const configLimits = {
   timeoutText: 32,
   /** The shortest and longest `timeoutMs`: half a second to five minutes. */
   timeoutMs: { min: 500, max: 300_000 },
+  /** SES tenant names have at most 64 characters. */
+  tenantName: 64,
 } as const;
 
 /** At most 100 characters of a value, for quoting in a message. */
@@ -522,6 +526,38 @@ export const configShape = {
   retryPolicy: optional(retryPolicyGuard),
   /** Extra SES message tags for every message. @default undefined */
   tags: optional(tagsGuard),
+  /**
+   * Open and click tracking: `off` sends every email with SES tracking disabled (no tracking
+   * pixel, no link rewritten through a tracking domain), whatever the account or the
+   * configuration set enables; `configuration-set` leaves tracking to them. @default 'off'
+   */
+  tracking: optional(trackingGuard),
+  /**
+   * `on` gives every email its own random `X-Entity-Ref-ID` header, so Gmail does not fold
+   * emails with the same subject (one code after another) into one conversation; `off` sends
+   * none. @default 'on'
+   */
+  entityRefId: optional(entityRefIdGuard),
+  /**
+   * Extra headers on every email, header name → value, such as `{"X-Logto-Tenant": "acme"}`:
+   * one line of printable ASCII each (name ≤ 126, value ≤ 995 characters), at most 50; headers
+   * the connector or SES writes itself (From, To, Subject, Message-ID, X-SES-…) are refused.
+   * @default undefined
+   */
+  headers: optional(headersGuard),
+  /**
+   * The SES tenant every email is sent for (`TenantName`). SES accepts the email only when the
+   * sender identity, the configuration set and any template are associated with that tenant.
+   * @default undefined
+   */
+  tenantName: optional(
+    capped('tenantName', configLimits.tenantName).pipe(
+      trimmed.regex(
+        /^[\w-]+$/,
+        'tenantName must be the name of an SES tenant: letters, digits, "_" and "-", at most 64 characters.'
+      )
+    )
+  ),
 };
 
 /**

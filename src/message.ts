@@ -3,8 +3,10 @@ import { type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { type ParsedConfig, usageTypeTagName } from './config.js';
 import { generalError, invalidConfig } from './errors.js';
 import { type Mailbox, formatMailbox, normalizeAddress, splitMailbox, splitMailboxList } from './mailbox.js';
+import { messageHeadersFor } from './message-headers.js';
 import { renderContent, renderHeaderText } from './render.js';
 import { type ChosenTemplate } from './template-choice.js';
+import { trackingOverridesFor } from './tracking.js';
 
 const charset = 'UTF-8';
 
@@ -93,7 +95,8 @@ const recipientOf = (to: unknown): string => {
 /**
  * Builds the SES v2 `SendEmail` input for one send: From (the config address, or the rendered
  * `sendFrom` of a Logto template), Reply-To, the destination, the rendered subject and body parts
- * in UTF-8, and the message tags (one names the usage type).
+ * in UTF-8, the message tags (one names the usage type), the custom headers (the operator's and
+ * a fresh `X-Entity-Ref-ID`), the tracking override and the SES tenant.
  */
 export const toSendEmailInput = ({
   config,
@@ -113,6 +116,7 @@ export const toSendEmailInput = ({
   const replyTo = replyToOf(config, template, payload);
   const { subject, html, text } = renderContent(template, payload);
   const tags = Object.entries(config.tags ?? {}).map(([Name, Value]) => ({ Name, Value }));
+  const headers = messageHeadersFor(config);
 
   return {
     FromEmailAddress: formatMailbox(sender),
@@ -129,6 +133,8 @@ export const toSendEmailInput = ({
     }),
     ...(config.configurationSetName && { ConfigurationSetName: config.configurationSetName }),
     EmailTags: [{ Name: usageTypeTagName, Value: type.replaceAll(/[^\w-]/g, '_') || 'unknown' }, ...tags],
+    ...(config.tenantName && { TenantName: config.tenantName }),
+    ...trackingOverridesFor(config.tracking),
     Content: {
       Simple: {
         Subject: { Data: subject, Charset: charset },
@@ -136,6 +142,7 @@ export const toSendEmailInput = ({
           ...(html !== undefined && { Html: { Data: html, Charset: charset } }),
           Text: { Data: text, Charset: charset },
         },
+        ...(headers.length > 0 && { Headers: headers }),
       },
     },
   };

@@ -2,6 +2,8 @@ import { ConnectorConfigFormItemType, type ConnectorMetadata } from '@logto/conn
 
 import { configLimits, configShape, defaultTimeoutMs, retryPolicies } from './config.js';
 import { defaultTemplates } from './default-templates.js';
+import { entityRefIdModes, headerLimits } from './message-headers.js';
+import { trackingModes } from './tracking.js';
 
 /**
  * The factory id. Deliberately not the official connector's `aws-ses-mail`: every Logto image
@@ -147,6 +149,49 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     ],
     description:
       'Deliver (the default) retries every failure SES recommends retrying, so a sign-in code has the best chance to arrive; a retried server error may send it twice. At most once never sends an email twice, and gives up after a server error or a reset.',
+  },
+  {
+    key: 'tracking',
+    label: 'Open and click tracking',
+    type: ConnectorConfigFormItemType.Select,
+    required: required('tracking'),
+    defaultValue: trackingModes[0],
+    selectItems: [
+      { value: 'off', title: 'Off for every email (no tracking pixel, links left as written)' },
+      { value: 'configuration-set', title: 'As the SES account and configuration set say' },
+    ],
+    description:
+      'Off (the default) sends every email with SES open and click tracking disabled, even when the account or the configuration set enables it: no tracking pixel, and no link (an invitation link, say) rewritten through a tracking domain. "As the SES account and configuration set say" leaves tracking to them.',
+  },
+  {
+    key: 'entityRefId',
+    label: 'One thread per email',
+    type: ConnectorConfigFormItemType.Select,
+    required: required('entityRefId'),
+    defaultValue: entityRefIdModes[0],
+    selectItems: [
+      { value: 'on', title: 'On: a fresh X-Entity-Ref-ID header on every email' },
+      { value: 'off', title: 'Off' },
+    ],
+    description:
+      'On (the default) gives every email its own random X-Entity-Ref-ID header, so Gmail shows each code as a new email instead of folding it into a conversation with the older ones (same subject, same sender).',
+  },
+  {
+    key: 'headers',
+    label: 'Email headers',
+    type: ConnectorConfigFormItemType.Json,
+    required: required('headers'),
+    defaultValue: {},
+    description: `Extra headers on every email, as a JSON object of header name to value, such as {"X-Logto-Tenant": "acme"}. One line of printable ASCII each (name up to ${headerLimits.name} characters without spaces or ":", value up to ${headerLimits.value}), at most ${headerLimits.count} headers. Headers the connector or SES writes itself (From, To, Cc, Bcc, Subject, Reply-To, Date, Message-ID, Return-Path, MIME and Content- headers, DKIM-Signature, X-Entity-Ref-ID, X-SES-…) are refused.`,
+  },
+  {
+    key: 'tenantName',
+    label: 'SES tenant',
+    type: ConnectorConfigFormItemType.Text,
+    required: required('tenantName'),
+    placeholder: 'acme',
+    description:
+      'The SES tenant to send every email for (SES console > Tenants). SES accepts the email only when the sender identity, the configuration set and any template are associated with that tenant; the doctor checks them.',
   },
 ];
 

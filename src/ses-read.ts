@@ -27,6 +27,8 @@ export const readActions = {
   GetEmailIdentity: 'ses:GetEmailIdentity',
   GetConfigurationSet: 'ses:GetConfigurationSet',
   GetSuppressedDestination: 'ses:GetSuppressedDestination',
+  GetTenant: 'ses:GetTenant',
+  ListTenantResources: 'ses:ListTenantResources',
 } as const;
 
 /** Sorts a failed read: the name of an SES service exception, a timeout, or anything else. */

@@ -10,6 +10,7 @@ export const doctorCheckIds = [
   'mail-from',
   'other-regions',
   'configuration-set',
+  'tenant',
   'recipient',
   'test-send',
 ] as const;

@@ -22,6 +22,8 @@ import {
 } from './checks.js';
 import { checkCredentials } from './credentials.js';
 import { checkOtherRegions } from './other-regions.js';
+import { describeSendOptions } from './send-options.js';
+import { checkTenant } from './tenant.js';
 import { type DoctorCheck, type DoctorCheckId, type DoctorReport, doctorCheckIds } from './report.js';
 
 /** Options of {@link runDoctor}. */
@@ -60,7 +62,7 @@ const spellingHint = (usageType: string): string => {
 
 /** The config passes, or warns when it holds templates Logto never asks for (`Continue`, `Test`). */
 const checkParsedConfig = (config: ParsedConfig): DoctorCheck => {
-  const valid = `The config is valid (SES region ${config.region})`;
+  const valid = `The config is valid (SES region ${config.region}; ${describeSendOptions(config)})`;
   const unused = templatesNeverChosen(config.templates);
   if (unused.length === 0) {
     return { id: 'config', status: 'pass', summary: `${valid}.` };
@@ -165,19 +167,21 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
       found.quota = checkQuota(account, doctor);
       const unreachable = found.account.status === 'fail' && 'error' in account;
       if (!unreachable) {
-        progress('sender identity, configuration set, recipient');
+        progress('sender identity, configuration set, tenant, recipient');
         const from = config.emailAddress?.address;
-        const [sender, configurationSet, recipient] = await Promise.all([
+        const [sender, configurationSet, tenant, recipient] = await Promise.all([
           from === undefined
             ? Promise.resolve<SenderRead | undefined>(undefined)
             : readSender(client, from, config.timeoutMs),
           checkConfigurationSet(doctor),
+          checkTenant(doctor),
           checkRecipient(doctor, to, account),
         ]);
         found['sender-identity'] = checkSenderIdentity(sender, doctor);
         found.dkim = checkDkim(sender, doctor);
         found['mail-from'] = checkMailFrom(sender, doctor);
         found['configuration-set'] = configurationSet;
+        found.tenant = tenant;
         found.recipient = recipient;
         if (found['sender-identity'].status === 'fail') {
           progress('other SES regions');

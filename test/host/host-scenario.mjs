@@ -113,6 +113,8 @@ const operatorEntries = (formItems, endpoint) => ({
   replyTo: 'Support <support@example.com>',
   endpoint,
   templates: formItems.find(({ key }) => key === 'templates').defaultValue,
+  headers: { 'X-Logto-Host-Suite': 'yes' },
+  tenantName: 'host-suite',
 });
 
 /** Everything an error carries that a log line or the Console could show. */

@@ -208,13 +208,17 @@ const checkConsoleTest = async (facts: Facts, recipient: string) => {
     'accessKeySecret',
     'emailAddress',
     'endpoint',
+    // The selects have default values, so the Console's form submits them.
+    'entityRefId',
+    'headers',
     'region',
     'replyTo',
-    // The Retries select has a default value, so the Console's form submits it.
     'retryPolicy',
     'tags',
     'templates',
+    'tenantName',
     'timeoutMs',
+    'tracking',
   ]);
   const mail = await mailTo(recipient);
   expect(mail).toHaveLength(1);
@@ -224,6 +228,14 @@ const checkConsoleTest = async (facts: Facts, recipient: string) => {
   expect(email?.body.text).toContain('000000');
   expect(email?.from).toBe('"Logto Host Suite" <noreply@example.com>');
   expect(email?.replyTo).toEqual(['"Support" <support@example.com>']);
+  checkHeaders(email);
+};
+
+/** The form's operator header, then a fresh X-Entity-Ref-ID (the select's default "on"). */
+const checkHeaders = (email: StoredEmail | undefined) => {
+  expect(email?.headers?.map(({ name }) => name)).toEqual(['X-Logto-Host-Suite', 'X-Entity-Ref-ID']);
+  expect(email?.headers?.[0]?.value).toBe('yes');
+  expect(email?.headers?.[1]?.value).toMatch(/^[\da-f-]{36}$/);
 };
 
 describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
@@ -258,6 +270,7 @@ describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
       expect(mail[0]?.subject).toBe('Your sign-in code is 314159');
       expect(mail[0]?.body.html).toContain('314159');
       expect(mail[0]?.from).toBe('"Logto Host Suite" <noreply@example.com>');
+      checkHeaders(mail[0]);
     });
 
     it("5. an invalid config, an SES rejection and an unreachable endpoint throw the host's ConnectorError", async () => {

@@ -15,11 +15,12 @@ import { respond, startFakeSes } from '../support/fake-ses.js';
 import { freePort } from '../support/free-port.js';
 
 import type { RealLogtoContext } from './context.js';
+import { type InstalledFormItem, runSendOptionsChecks } from './send-options-checks.js';
 
 /** Messages that would mean Logto hid the connector's own sentence. */
 const genericMessages = ['Internal server error', "The connector's response is invalid"];
 
-type FormItem = { key: string; label: string };
+type FormItem = InstalledFormItem;
 type InstalledPackage = { formItems: FormItem[]; connectorId: string; readmeHeading: string };
 
 /** The first Markdown heading of `markdown` (ATX style), without its #s. */
@@ -225,4 +226,6 @@ export const runConsoleChecks = async (
       }
     }
   );
+
+  await runSendOptionsChecks(context, { page, formItems: installed.formItems });
 };

@@ -7,7 +7,8 @@
  * and a JSON body `{"message": "…"}`. It does not check signatures.
  *
  * It also answers the SES v2 reads the doctor and the send-path diagnosis make — `GetAccount`,
- * `GetEmailIdentity`, `GetConfigurationSet`, `GetSuppressedDestination` — from a per-region state
+ * `GetEmailIdentity`, `GetConfigurationSet`, `GetSuppressedDestination`, and the tenant reads
+ * `GetTenant` and `ListTenantResources` (POSTs naming the tenant in the body) — from a per-region state
  * ({@link FakeSesRegion}, chosen by the region in the SigV4 credential scope of each request), with
  * SES's error shapes (`NotFoundException` 404 for a missing identity, configuration set or
  * suppressed address). Reads have their own plans ({@link FakeSes.planRead},
@@ -37,7 +38,12 @@ export const sendEmailPath = '/v2/email/outbound-emails';
 
 /** The SES v2 read operations the fake answers. */
 export type ReadOperation =
-  'GetAccount' | 'GetEmailIdentity' | 'GetConfigurationSet' | 'GetSuppressedDestination';
+  | 'GetAccount'
+  | 'GetEmailIdentity'
+  | 'GetConfigurationSet'
+  | 'GetSuppressedDestination'
+  | 'GetTenant'
+  | 'ListTenantResources';
 
 /** Which operation a request is, from its method and path. */
 export type FakeSesOperation = 'SendEmail' | ReadOperation | 'Unknown';
@@ -75,6 +81,14 @@ export type FakeSesAccount = {
   sentLast24Hours?: number;
 };
 
+/** One SES tenant of a region. */
+export type FakeSesTenant = {
+  /** @default 'ENABLED' */
+  sendingStatus?: 'ENABLED' | 'DISABLED' | 'REINSTATED';
+  /** The ARNs of the identities, configuration sets and templates associated with it. @default [] */
+  resources?: string[];
+};
+
 /**
  * What SES knows in one region. A region the fake was told nothing about is a new account's:
  * the sandbox, no identities, no configuration sets, an empty suppression list.
@@ -87,6 +101,8 @@ export type FakeSesRegion = {
   configurationSets?: Record<string, { sendingEnabled?: boolean }>;
   /** The account-level suppression list, by address. */
   suppressed?: Record<string, { reason: 'BOUNCE' | 'COMPLAINT'; lastUpdateTime: Date }>;
+  /** SES tenants by name. */
+  tenants?: Record<string, FakeSesTenant>;
 };
 
 const readRoutes: ReadonlyArray<{ operation: ReadOperation; pattern: RegExp }> = [
@@ -96,7 +112,16 @@ const readRoutes: ReadonlyArray<{ operation: ReadOperation; pattern: RegExp }> =
   { operation: 'GetSuppressedDestination', pattern: /^\/v2\/email\/suppression\/addresses\/([^/]+)$/ },
 ];
 
-/** The operation of a request and its one path parameter (decoded), if any. */
+/** Reads made with a POST whose JSON body names the tenant (`{"TenantName": …}`). */
+const tenantReadRoutes: Readonly<Record<string, ReadOperation>> = {
+  '/v2/email/tenants/get': 'GetTenant',
+  '/v2/email/tenants/resources/list': 'ListTenantResources',
+};
+
+/**
+ * The operation of a request and its one path parameter (decoded), if any. The tenant reads
+ * carry theirs in the body (see {@link tenantReadRoutes}).
+ */
 export const operationOf = (
   method: string | undefined,
   url: string | undefined
@@ -104,6 +129,10 @@ export const operationOf = (
   const path = (url ?? '').split('?')[0] ?? '';
   if (method === 'POST' && path === sendEmailPath) {
     return { operation: 'SendEmail' };
+  }
+  const tenantRead = method === 'POST' ? tenantReadRoutes[path] : undefined;
+  if (tenantRead) {
+    return { operation: tenantRead };
   }
   if (method === 'GET') {
     for (const { operation, pattern } of readRoutes) {
@@ -183,6 +212,13 @@ export type SendEmailBody = {
   FeedbackForwardingEmailAddressIdentityArn?: string;
   ConfigurationSetName?: string;
   EmailTags?: Array<{ Name: string; Value: string }>;
+  ConfigurationOverrides?: {
+    Tracking?: {
+      OpenTrackingEnabled?: 'ENABLED' | 'DISABLED';
+      ClickTrackingEnabled?: 'ENABLED' | 'DISABLED';
+    };
+  };
+  TenantName?: string;
   Content?: {
     Simple?: {
       Subject?: { Data?: string; Charset?: string };
@@ -323,13 +359,59 @@ const findIgnoringCase = <Value>(
 ): Value | undefined =>
   Object.entries(entries ?? {}).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
 
+/** What SES answers to `GetTenant` and `ListTenantResources`. */
+const answerTenantRead = (
+  operation: 'GetTenant' | 'ListTenantResources',
+  name: string,
+  state: FakeSesRegion,
+  region: string
+): ReadAnswer => {
+  const tenant = state.tenants?.[name];
+  if (!tenant) {
+    return notFound(`Tenant ${name} does not exist.`);
+  }
+  if (operation === 'ListTenantResources') {
+    return {
+      status: 200,
+      body: {
+        TenantResources: (tenant.resources ?? []).map((arn) => ({
+          ResourceType: arn.includes(':configuration-set/')
+            ? 'CONFIGURATION_SET'
+            : arn.includes(':template/')
+              ? 'EMAIL_TEMPLATE'
+              : 'EMAIL_IDENTITY',
+          ResourceArn: arn,
+        })),
+      },
+    };
+  }
+  return {
+    status: 200,
+    body: {
+      Tenant: {
+        TenantName: name,
+        TenantId: `tn-fake-${name}`,
+        TenantArn: `arn:aws:ses:${region}:123456789012:tenant/${name}/tn-fake-${name}`,
+        CreatedTimestamp: Date.UTC(2026, 10, 1) / 1000,
+        SendingStatus: tenant.sendingStatus ?? 'ENABLED',
+        Tags: [],
+      },
+    },
+  };
+};
+
 /** The answer SES would give to a read, from what the fake knows about the region. */
 const answerRead = (
   operation: ReadOperation,
   parameter: string | undefined,
-  state: FakeSesRegion
+  state: FakeSesRegion,
+  region = 'us-east-1'
 ): ReadAnswer => {
   switch (operation) {
+    case 'GetTenant':
+    case 'ListTenantResources': {
+      return answerTenantRead(operation, parameter ?? '', state, region);
+    }
     case 'GetAccount': {
       const account = state.account ?? {};
       return {
@@ -427,6 +509,9 @@ const parseBody = (raw: Buffer): SendEmailBody | undefined => {
   }
 };
 
+const tenantNameOf = (body: SendEmailBody | undefined): string | undefined =>
+  typeof body?.TenantName === 'string' ? body.TenantName : undefined;
+
 const json = (response: ServerResponse, status: number, headers: Record<string, string>, body: unknown) => {
   const text = JSON.stringify(body);
   response.writeHead(status, {
@@ -508,7 +593,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
     }
     const requestId = randomUUID();
     const state = region !== undefined && Object.hasOwn(regions, region) ? regions[region] : undefined;
-    const answer = answerRead(operation, parameter, state ?? {});
+    const answer = answerRead(operation, parameter, state ?? {}, region);
     if (answer.status === 200) {
       json(response, 200, { 'x-amzn-requestid': requestId }, answer.body);
     } else {
@@ -579,11 +664,13 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
         if (response.destroyed || request.socket.destroyed) {
           return;
         }
+        // The tenant reads name their tenant in the body.
+        const readParameter = parameter ?? tenantNameOf(record.body);
         const answered =
           operation === 'SendEmail'
             ? perform(action, request, response)
             : isRead
-              ? performRead(action, operation, parameter, region, request, response)
+              ? performRead(action, operation, readParameter, region, request, response)
               : perform(
                   respond.sesError('UnknownOperationException', 404, 'Unknown operation'),
                   request,

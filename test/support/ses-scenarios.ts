@@ -85,6 +85,7 @@ export const healthyChecks: Record<DoctorCheckId, DoctorCheckStatus> = {
   'mail-from': 'pass',
   'other-regions': 'skip',
   'configuration-set': 'pass',
+  tenant: 'skip',
   recipient: 'pass',
   'test-send': 'skip',
 };

@@ -117,6 +117,13 @@ const renderEmail = (email: InboxEmail): SafeHtml =>
         html`<dt>Reply-To</dt>
           <dd>${email.replyTo.join(', ')}</dd>`
       }
+      ${
+        (email.headers ?? []).length > 0 &&
+        html`<dt>Headers</dt>
+          <dd class="headers">
+            ${(email.headers ?? []).map(({ name, value }) => html`<code>${name}: ${value}</code><br />`)}
+          </dd>`
+      }
       <dt>Received</dt>
       <dd>${new Date(email.at * 1000).toISOString()}</dd>
     </dl>

@@ -61,6 +61,7 @@ describe('Check setup', () => {
       'mail-from': 'skip',
       'other-regions': 'skip',
       'configuration-set': 'skip',
+      tenant: 'skip',
       recipient: 'skip',
       'test-send': 'skip',
     });
