@@ -1,10 +1,15 @@
-import { type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { type EmailContent, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 
 import { type ParsedConfig, usageTypeTagName } from './config.js';
 import { generalError, invalidConfig } from './errors.js';
 import { type Mailbox, formatMailbox, normalizeAddress, splitMailbox, splitMailboxList } from './mailbox.js';
+import { endpointIdField } from './multi-region.js';
 import { renderContent, renderHeaderText } from './render.js';
+import { type StoredTemplate, toTemplateContent } from './ses-templates.js';
 import { type ChosenTemplate } from './template-choice.js';
+
+/** What a Logto template may add to the envelope: its sender and reply-to (stored SES templates add neither). */
+type EnvelopeParts = Pick<ChosenTemplate, 'sendFrom' | 'replyTo'>;
 
 const charset = 'UTF-8';
 
@@ -41,7 +46,7 @@ const renderMailbox = (
 
 const senderOf = (
   config: ParsedConfig,
-  template: ChosenTemplate,
+  template: EnvelopeParts,
   payload: Record<string, unknown>
 ): Mailbox => {
   const sender = template.sendFrom
@@ -62,7 +67,7 @@ const senderOf = (
 
 const replyToOf = (
   config: ParsedConfig,
-  template: ChosenTemplate,
+  template: EnvelopeParts,
   payload: Record<string, unknown>
 ): Mailbox[] => {
   if (!template.replyTo) {
@@ -90,10 +95,24 @@ const recipientOf = (to: unknown): string => {
   return address;
 };
 
+const simpleContentOf = (template: ChosenTemplate, payload: Record<string, unknown>): EmailContent => {
+  const { subject, html, text } = renderContent(template, payload);
+  return {
+    Simple: {
+      Subject: { Data: subject, Charset: charset },
+      Body: {
+        ...(html !== undefined && { Html: { Data: html, Charset: charset } }),
+        Text: { Data: text, Charset: charset },
+      },
+    },
+  };
+};
+
 /**
  * Builds the SES v2 `SendEmail` input for one send: From (the config address, or the rendered
- * `sendFrom` of a Logto template), Reply-To, the destination, the rendered subject and body parts
- * in UTF-8, and the message tags (one names the usage type).
+ * `sendFrom` of a Logto template), Reply-To, the destination, the content (the rendered subject
+ * and body parts in UTF-8, or a template stored in SES with the payload as its data), the
+ * multi-region endpoint if any, and the message tags (one names the usage type).
  */
 export const toSendEmailInput = ({
   config,
@@ -103,15 +122,17 @@ export const toSendEmailInput = ({
   type,
 }: {
   config: ParsedConfig;
-  template: ChosenTemplate;
+  template: ChosenTemplate | StoredTemplate;
   payload: Record<string, unknown>;
   to: unknown;
   type: string;
 }): SendEmailCommandInput => {
   const destination = recipientOf(to);
-  const sender = senderOf(config, template, payload);
-  const replyTo = replyToOf(config, template, payload);
-  const { subject, html, text } = renderContent(template, payload);
+  const envelope: EnvelopeParts = template.source === 'ses' ? {} : template;
+  const sender = senderOf(config, envelope, payload);
+  const replyTo = replyToOf(config, envelope, payload);
+  const content =
+    template.source === 'ses' ? toTemplateContent(template, payload) : simpleContentOf(template, payload);
   const tags = Object.entries(config.tags ?? {}).map(([Name, Value]) => ({ Name, Value }));
 
   return {
@@ -128,15 +149,8 @@ export const toSendEmailInput = ({
       FeedbackForwardingEmailAddressIdentityArn: config.feedbackForwardingEmailAddressIdentityArn,
     }),
     ...(config.configurationSetName && { ConfigurationSetName: config.configurationSetName }),
+    ...endpointIdField(config),
     EmailTags: [{ Name: usageTypeTagName, Value: type.replaceAll(/[^\w-]/g, '_') || 'unknown' }, ...tags],
-    Content: {
-      Simple: {
-        Subject: { Data: subject, Charset: charset },
-        Body: {
-          ...(html !== undefined && { Html: { Data: html, Charset: charset } }),
-          Text: { Data: text, Charset: charset },
-        },
-      },
-    },
+    Content: content,
   };
 };

@@ -20,6 +20,7 @@ import { toSendEmailInput } from './message.js';
 import { connectorId } from './metadata.js';
 import { knownSecrets } from './redact.js';
 import { SendBudget, sendEmail, sesFailure } from './ses-client.js';
+import { storedTemplateFor } from './ses-templates.js';
 import { chooseTemplate } from './template-choice.js';
 
 const readConfig = async (getConfig: GetConnectorConfig): Promise<unknown> => {
@@ -88,12 +89,15 @@ export const createSendMessage =
       const payload: Record<string, unknown> = (data as Partial<typeof data>).payload ?? {};
       const locale = typeof payload.locale === 'string' ? payload.locale : undefined;
       budget.phase = 'template';
-      const template = await chooseTemplate({
-        type,
-        ...(locale && { locale }),
-        templates: config.templates,
-        ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
-      });
+      // A template stored in SES for this type wins; Logto's lookup is then not needed.
+      const template =
+        storedTemplateFor(config, type) ??
+        (await chooseTemplate({
+          type,
+          ...(locale && { locale }),
+          templates: config.templates,
+          ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
+        }));
       budget.phase = 'send';
       const input = toSendEmailInput({ config, template, payload, to, type });
       try {

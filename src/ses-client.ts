@@ -7,6 +7,7 @@ import { ClearableWeakMap, ownCache } from './caches.js';
 import { type ParsedConfig, defaultTimeoutMs } from './config.js';
 import { isCachedConfig } from './config-cache.js';
 import { type SendContext, type SendPhase, SendTimeoutError, toConnectorError } from './errors.js';
+import { sendHostOf } from './multi-region.js';
 import { knownSecrets } from './redact.js';
 
 // The transport: the SES clients, the time budget of a send and the one call that sends.
@@ -25,8 +26,11 @@ type ConnectionSettings = Pick<
   'region' | 'endpoint' | 'accessKeyId' | 'accessKeySecret' | 'retryPolicy'
 >;
 
-/** What a send needs of the config: where to connect, and for its errors how long it may take. */
-export type SendSettings = ConnectionSettings & Pick<ParsedConfig, 'timeoutMs'>;
+/**
+ * What a send needs of the config: where to connect, and for its errors how long it may take and
+ * which multi-region endpoint it went to.
+ */
+export type SendSettings = ConnectionSettings & Pick<ParsedConfig, 'timeoutMs'> & Pick<Partial<ParsedConfig>, 'endpointId'>;
 
 // ---------------------------------------------------------------------------------------------
 // The time budget of one send.
@@ -347,7 +351,7 @@ export const cachedClientCount = () => clients.size;
 
 const sendContextOf = (settings: SendSettings, budget: SendBudget): SendContext => ({
   region: settings.region,
-  host: settings.endpoint ? new URL(settings.endpoint).host : `email.${settings.region}.amazonaws.com`,
+  host: sendHostOf(settings),
   timeoutMs: budget.timeoutMs,
   secrets: knownSecrets(settings.accessKeySecret),
   credentialsPending:
