@@ -15,6 +15,9 @@ export const readActions = {
   GetEmailIdentity: 'ses:GetEmailIdentity',
   GetConfigurationSet: 'ses:GetConfigurationSet',
   GetSuppressedDestination: 'ses:GetSuppressedDestination',
+  ListMultiRegionEndpoints: 'ses:ListMultiRegionEndpoints',
+  GetEmailTemplate: 'ses:GetEmailTemplate',
+  TestRenderEmailTemplate: 'ses:TestRenderEmailTemplate',
 } as const;
 
 /** Sorts a failed read: the name of an SES service exception, a timeout, or anything else. */

@@ -10,6 +10,8 @@ export const doctorCheckIds = [
   'mail-from',
   'other-regions',
   'configuration-set',
+  'multi-region-endpoint',
+  'ses-templates',
   'recipient',
   'test-send',
 ] as const;

@@ -21,8 +21,10 @@ import {
   readSender,
 } from './checks.js';
 import { checkCredentials } from './credentials.js';
+import { checkMultiRegionEndpoint } from './multi-region-endpoint.js';
 import { checkOtherRegions } from './other-regions.js';
 import { type DoctorCheck, type DoctorCheckId, type DoctorReport, doctorCheckIds } from './report.js';
+import { checkSesTemplates } from './ses-templates.js';
 
 /** The code of the doctor's test email, as the Console's "Send test email" sends it. */
 export const doctorTestCode = '000000';
@@ -169,6 +171,11 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
           progress('other SES regions');
         }
         found['other-regions'] = await checkOtherRegions(config, sender, found['sender-identity']);
+        progress('multi-region endpoint, SES templates');
+        [found['multi-region-endpoint'], found['ses-templates']] = await Promise.all([
+          checkMultiRegionEndpoint(doctor, sender),
+          checkSesTemplates(doctor),
+        ]);
       }
       if (options.send && to) {
         progress('test email');
