@@ -404,7 +404,8 @@ const templatesGuard = sizedFirst(
  * (letters, digits and hyphens, no hyphen at either end, at most 63 characters each) joined by
  * dots.
  */
-const endpointIdPattern = /^[A-Za-z\d](?:[A-Za-z\d-]{0,61}[A-Za-z\d])?(?:\.[A-Za-z\d](?:[A-Za-z\d-]{0,61}[A-Za-z\d])?)*$/;
+const endpointIdPattern =
+  /^[A-Za-z\d](?:[A-Za-z\d-]{0,61}[A-Za-z\d])?(?:\.[A-Za-z\d](?:[A-Za-z\d-]{0,61}[A-Za-z\d])?)*$/;
 
 const endpointIdGuard = capped('endpointId', configLimits.endpointId).pipe(
   trimmed.regex(

@@ -142,7 +142,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     required: required('endpointId'),
     placeholder: 'Endpoint ID from SES > Global endpoints',
     description:
-      'Optional: the Endpoint ID of an SES multi-region (global) endpoint (SES console > Global endpoints). SES then splits sending between its two regions and fails over when one is impaired. Region must be the endpoint\'s primary region; the sender must be verified in both regions.',
+      "Optional: the Endpoint ID of an SES multi-region (global) endpoint (SES console > Global endpoints). SES then splits sending between its two regions and fails over when one is impaired. Region must be the endpoint's primary region; the sender must be verified in both regions.",
   },
   {
     key: 'timeoutMs',

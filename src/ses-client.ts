@@ -30,7 +30,9 @@ type ConnectionSettings = Pick<
  * What a send needs of the config: where to connect, and for its errors how long it may take and
  * which multi-region endpoint it went to.
  */
-export type SendSettings = ConnectionSettings & Pick<ParsedConfig, 'timeoutMs'> & Pick<Partial<ParsedConfig>, 'endpointId'>;
+export type SendSettings = ConnectionSettings &
+  Pick<ParsedConfig, 'timeoutMs'> &
+  Pick<Partial<ParsedConfig>, 'endpointId'>;
 
 // ---------------------------------------------------------------------------------------------
 // The time budget of one send.

@@ -21,7 +21,9 @@ export const isTemplateArn = (reference: string): boolean => reference.startsWit
 
 /** The template's name: the value itself, or the part of its ARN after `template/`. */
 export const templateNameOf = (reference: string): string =>
-  isTemplateArn(reference) ? reference.slice(reference.indexOf(':template/') + ':template/'.length) : reference;
+  isTemplateArn(reference)
+    ? reference.slice(reference.indexOf(':template/') + ':template/'.length)
+    : reference;
 
 /**
  * The stored SES template for a usage type, when `sesTemplates` names one for exactly that type.
@@ -32,7 +34,8 @@ export const storedTemplateFor = (
   { sesTemplates }: Pick<ParsedConfig, 'sesTemplates'>,
   type: string
 ): StoredTemplate | undefined => {
-  const reference = sesTemplates && Object.hasOwn(sesTemplates, type) ? sesTemplates[type as UsageType] : undefined;
+  const reference =
+    sesTemplates && Object.hasOwn(sesTemplates, type) ? sesTemplates[type as UsageType] : undefined;
   return reference ? { source: 'ses', usageType: type as UsageType, reference } : undefined;
 };
 

@@ -7,7 +7,13 @@ import { ListMultiRegionEndpointsCommand, type MultiRegionEndpoint } from '@aws-
 import { readWithin } from '../ses-read.js';
 import { createClient } from '../ses-client.js';
 
-import { type DoctorContext, type IdentityRead, type SenderRead, readFailure, readIdentity } from './checks.js';
+import {
+  type DoctorContext,
+  type IdentityRead,
+  type SenderRead,
+  readFailure,
+  readIdentity,
+} from './checks.js';
 import { type DoctorCheck } from './report.js';
 
 /** Pages of `ListMultiRegionEndpoints` read at most (1,000 endpoints each). */
@@ -154,4 +160,3 @@ export const checkMultiRegionEndpoint = async (
     summary: `The multi-region endpoint ${where} is READY, and ${sender.address} can send in each of its regions.`,
   };
 };
-

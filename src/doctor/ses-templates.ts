@@ -72,7 +72,8 @@ const checkOne = async (
   }
   try {
     await readWithin(
-      async (abortSignal) => client.send(new GetEmailTemplateCommand({ TemplateName: name }), { abortSignal }),
+      async (abortSignal) =>
+        client.send(new GetEmailTemplateCommand({ TemplateName: name }), { abortSignal }),
       config.timeoutMs
     );
   } catch (error: unknown) {

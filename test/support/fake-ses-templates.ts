@@ -15,12 +15,17 @@ import Handlebars from 'handlebars';
 export type FakeSesTemplate = { subject: string; html?: string; text?: string };
 
 /** What rendering a template gave: the three parts, or the rendering failure. */
-export type RenderedTemplate = { subject: string; html?: string; text?: string } | { renderingFailure: string };
+export type RenderedTemplate =
+  { subject: string; html?: string; text?: string } | { renderingFailure: string };
 
 /** An SES answer: a JSON body for 200, or an SES error. */
 export type TemplateAnswer =
   | { status: 200; body: unknown }
-  | { status: 400 | 404; name: 'BadRequestException' | 'NotFoundException' | 'AlreadyExistsException'; message: string };
+  | {
+      status: 400 | 404;
+      name: 'BadRequestException' | 'NotFoundException' | 'AlreadyExistsException';
+      message: string;
+    };
 
 const handlebars = Handlebars.create();
 
@@ -63,7 +68,13 @@ const parseData = (text: unknown): unknown => {
 };
 
 /** `arn:aws:ses:…:template/NAME` → `NAME`; a name stays as it is. */
-export const templateNameOf = ({ TemplateName, TemplateArn }: { TemplateName?: unknown; TemplateArn?: unknown }) =>
+export const templateNameOf = ({
+  TemplateName,
+  TemplateArn,
+}: {
+  TemplateName?: unknown;
+  TemplateArn?: unknown;
+}) =>
   typeof TemplateName === 'string'
     ? TemplateName
     : typeof TemplateArn === 'string'
@@ -148,6 +159,8 @@ export const renderSendEmailTemplate = (
   const data = parseData(template.TemplateData);
   return {
     rendered:
-      data === undefined ? { renderingFailure: 'TemplateData is not valid JSON.' } : renderTemplate(stored, data),
+      data === undefined
+        ? { renderingFailure: 'TemplateData is not valid JSON.' }
+        : renderTemplate(stored, data),
   };
 };

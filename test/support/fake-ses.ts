@@ -125,7 +125,11 @@ const readRoutes: ReadonlyArray<{ operation: ReadOperation; pattern: RegExp; met
   { operation: 'ListMultiRegionEndpoints', pattern: /^\/v2\/email\/multi-region-endpoints$/ },
   { operation: 'GetEmailTemplate', pattern: /^\/v2\/email\/templates\/([^/]+)$/ },
   { operation: 'CreateEmailTemplate', pattern: /^\/v2\/email\/templates$/, method: 'POST' },
-  { operation: 'TestRenderEmailTemplate', pattern: /^\/v2\/email\/templates\/([^/]+)\/render$/, method: 'POST' },
+  {
+    operation: 'TestRenderEmailTemplate',
+    pattern: /^\/v2\/email\/templates\/([^/]+)\/render$/,
+    method: 'POST',
+  },
 ];
 
 /** The operation of a request and its one path parameter (decoded), if any. */
