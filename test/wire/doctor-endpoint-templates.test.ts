@@ -3,7 +3,13 @@
  * SES: it lists multi-region endpoints per primary region, answers identities per region (by the
  * SigV4 scope of each read), stores templates and renders them as SES does.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { runCli } from '../../src/cli.js';
 
 import { type AwsSesConfig, type DoctorCheck, resetConnectorState, runDoctor } from '../../src/index.js';
 import { type FakeSes, type FakeSesRegion, respond, startFakeSes } from '../support/fake-ses.js';
@@ -221,5 +227,35 @@ describe('the ses-templates check', () => {
     fake.setReadAction('GetEmailTemplate', respond.sesError('AccessDeniedException', 403, 'denied'));
     const check = await checkOf('ses-templates', configFor({ sesTemplates: { SignIn: 'logto-sign-in' } }));
     expect(check).toMatchObject({ status: 'skip', fix: expect.stringContaining('ses:GetEmailTemplate') });
+  });
+});
+
+describe('connector-aws-ses doctor', () => {
+  it('prints both checks in its text report, with the fix for a failing one', async () => {
+    fake.setRegions({
+      [homeRegion]: home({
+        multiRegionEndpoints: [{ name: 'g', id: endpointId, regions: [homeRegion, otherRegion] }],
+      }),
+      [otherRegion]: { account: production, identities: { [senderDomain]: {} } },
+    });
+    const folder = await mkdtemp(join(tmpdir(), 'doctor-endpoint-templates-'));
+    try {
+      const file = join(folder, 'config.json');
+      await writeFile(file, JSON.stringify(configFor({ endpointId, sesTemplates: { Generic: 'missing' } })));
+      const out: string[] = [];
+      const code = await runCli(['doctor', '--config', file], {
+        out: (line) => out.push(line),
+        err: () => undefined,
+      });
+      const text = out.join('\n');
+      expect(code).toBe(1);
+      expect(text).toMatch(/^✓ multi-region-endpoint +The multi-region endpoint g \(abcd1234\.efgh\)/m);
+      expect(text).toMatch(
+        /^✗ ses-templates +Generic: the SES template missing does not exist in eu-west-1\./m
+      );
+      expect(text).toContain('→ Create missing in the SES console for eu-west-1 (Email templates)');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 });
