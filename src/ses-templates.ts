@@ -40,7 +40,7 @@ export const storedTemplateFor = (
 };
 
 const templateDataOf = (template: StoredTemplate, payload: Record<string, unknown>): string => {
-  let data: string | undefined;
+  let data: string;
   try {
     data = JSON.stringify(payload);
   } catch (error: unknown) {
@@ -49,13 +49,13 @@ const templateDataOf = (template: StoredTemplate, payload: Record<string, unknow
       error
     );
   }
-  const bytes = Buffer.byteLength(data ?? '{}');
+  const bytes = Buffer.byteLength(data);
   if (bytes > maxTemplateDataBytes) {
     throw generalError(
       `The payload of this ${template.usageType} email is ${Math.ceil(bytes / 1024)} KB as JSON, more than the 30 KB Amazon SES accepts as the data of a stored template (${template.reference}): shorten the values the caller passes (organization, user or application names), or remove ${template.usageType} from sesTemplates to use the connector's own templates.`
     );
   }
-  return data ?? '{}';
+  return data;
 };
 
 /**

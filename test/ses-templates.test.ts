@@ -97,7 +97,7 @@ describe('the SendEmail input with sesTemplates and endpointId', () => {
   it('refuses a payload that cannot be written as JSON with a sentence, sending nothing', async () => {
     const connector = await connectorWith({ ...minimalConfig, sesTemplates: { Generic: 'logto-code' } });
     const error = (await rejectionOf(
-      connector.sendMessage(sendData(TemplateType.Generic, { code: '1', count: 10n } as never))
+      connector.sendMessage(sendData(TemplateType.Generic, { code: '1', count: 10n }))
     )) as ConnectorError;
 
     expect(error).toBeInstanceOf(ConnectorError);
