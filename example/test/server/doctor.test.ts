@@ -61,6 +61,8 @@ describe('Check setup', () => {
       'mail-from': 'skip',
       'other-regions': 'skip',
       'configuration-set': 'skip',
+      'multi-region-endpoint': 'skip',
+      'ses-templates': 'skip',
       recipient: 'skip',
       'test-send': 'skip',
     });
