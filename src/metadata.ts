@@ -76,6 +76,15 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
       'One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa; other usage types (Continue, Test in configs from before Logto 1.0) are kept but never used. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: {{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}… Email templates stored in Logto take precedence: once Logto stores a Generic one in its default language, these are used only if Logto cannot be asked.',
   },
   {
+    key: 'sesTemplates',
+    label: 'SES stored templates',
+    type: ConnectorConfigFormItemType.Json,
+    required: required('sesTemplates'),
+    defaultValue: {},
+    description:
+      'Templates stored in Amazon SES, by usage type: {"SignIn": "logto-sign-in"} (a template name, or its ARN). Emails of those types use the SES template, with the Logto payload as its data ({{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}…); this wins over Logto\'s per-language templates and the Templates above for those types. Other types keep the Templates above. Leave {} to use none.',
+  },
+  {
     key: 'configurationSetName',
     label: 'Configuration set',
     type: ConnectorConfigFormItemType.Text,
@@ -127,6 +136,15 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     placeholder: 'https://vpce-0123456789abcdef-abcdefgh.email.us-east-1.vpce.amazonaws.com',
     description:
       'Leave empty for the regional SES endpoint. Set it for a VPC interface endpoint, a proxy, or a local SES emulator (http://127.0.0.1:8005).',
+  },
+  {
+    key: 'endpointId',
+    label: 'Global endpoint ID',
+    type: ConnectorConfigFormItemType.Text,
+    required: required('endpointId'),
+    placeholder: 'Endpoint ID from SES > Global endpoints',
+    description:
+      "Optional: the Endpoint ID of an SES multi-region (global) endpoint (SES console > Global endpoints). SES then splits sending between its two regions and fails over when one is impaired. Region must be the endpoint's primary region; the sender must be verified in both regions.",
   },
   {
     key: 'timeoutMs',

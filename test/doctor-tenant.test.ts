@@ -72,6 +72,42 @@ describe('checkTenant', () => {
     expect(ses.commandCalls(ListTenantResourcesCommand)).toHaveLength(0);
   });
 
+  it('also needs each stored template of sesTemplates, by name or exactly by ARN', async () => {
+    const templateArn = arn('template/logto-invite');
+    ses.on(ListTenantResourcesCommand).resolves({
+      TenantResources: [
+        { ResourceArn: arn('identity/example.com') },
+        { ResourceArn: arn('configuration-set/logto-auth') },
+        { ResourceArn: arn('template/logto-sign-in') },
+      ],
+    });
+    const fields = {
+      sesTemplates: {
+        SignIn: 'logto-sign-in',
+        Register: 'logto-sign-in',
+        OrganizationInvitation: templateArn,
+      },
+    };
+
+    const missing = await checkTenant(doctorFor(fields));
+    expect(missing).toMatchObject({ status: 'fail' });
+    expect(missing.summary).toContain(`is not associated with the SES template ${templateArn}:`);
+    expect(missing.summary).not.toContain('logto-sign-in');
+
+    ses.on(ListTenantResourcesCommand).resolves({
+      TenantResources: [
+        { ResourceArn: arn('identity/example.com') },
+        { ResourceArn: arn('configuration-set/logto-auth') },
+        { ResourceArn: arn('template/logto-sign-in') },
+        { ResourceArn: templateArn },
+      ],
+    });
+    const held = await checkTenant(doctorFor(fields));
+    expect(held.status).toBe('pass');
+    // The template named twice is listed once.
+    expect(held.summary.match(/logto-sign-in/g)).toHaveLength(1);
+  });
+
   it('says "unknown" when SES gives no sending status', async () => {
     ses.on(GetTenantCommand).resolves({ Tenant: { TenantName: 'acme' } });
     const check = await checkTenant(doctorFor({ emailAddress: '', configurationSetName: '' }));

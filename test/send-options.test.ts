@@ -251,6 +251,8 @@ describe("a config of Logto's official SES connector", () => {
         { Name: 'X-Entity-Ref-ID', Value: expect.stringMatching(uuidV4) as string },
       ]);
       expect(input).not.toHaveProperty('TenantName');
+      expect(input).not.toHaveProperty('EndpointId');
+      expect(Object.keys(input.Content ?? {})).toEqual(['Simple']);
 
       // Both options turned off give the request the connector sent before them.
       ses.resetHistory();

@@ -1,11 +1,12 @@
 /**
  * The doctor's `tenant` check: the SES tenant of `tenantName` exists, may send, and holds the
- * sender identity and the configuration set the config uses (SES accepts an email for a tenant
- * only then).
+ * sender identity, the configuration set and the stored templates (`sesTemplates`) the config
+ * uses (SES accepts an email for a tenant only then).
  */
 import { GetTenantCommand, ListTenantResourcesCommand } from '@aws-sdk/client-sesv2';
 
 import { domainOf, readFailureKind, readWithin } from '../ses-read.js';
+import { isTemplateArn, templateNameOf } from '../ses-templates.js';
 
 import { type DoctorContext, readFailure } from './checks.js';
 import { type DoctorCheck } from './report.js';
@@ -71,13 +72,21 @@ const neededResources = ({
       matches: (arn) => arn.endsWith(`:configuration-set/${name}`),
     });
   }
+  // Each distinct template of sesTemplates: SES refuses a template send for a tenant without it.
+  for (const reference of new Set(Object.values(config.sesTemplates ?? {}))) {
+    needed.push({
+      label: `the SES template ${reference}`,
+      matches: (arn) =>
+        isTemplateArn(reference) ? arn === reference : arn.endsWith(`:template/${templateNameOf(reference)}`),
+    });
+  }
   return needed;
 };
 
 /**
  * `GetTenant` for `tenantName` (fail when it does not exist or its sending is disabled), then
- * `ListTenantResources`: fail naming each of the sender identity and the configuration set that
- * is not associated with the tenant. Skipped without `tenantName`.
+ * `ListTenantResources`: fail naming each of the sender identity, the configuration set and the
+ * stored templates that is not associated with the tenant. Skipped without `tenantName`.
  */
 export const checkTenant = async (doctor: DoctorContext): Promise<DoctorCheck> => {
   const { tenantName, region } = doctor.config;
