@@ -280,15 +280,19 @@ describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
       await checkConsoleTest(await scenario(bin, 'console-test', { release, recipient }), recipient);
     });
 
-    it("3b. the Console's test email with SES stored templates and a global endpoint ID sends the stored template", async () => {
+    it("3b. the Console's test email with SES stored templates and a global endpoint ID sends the stored template, with the form's headers", async () => {
       const recipient = recipientFor('stored-template', release, runtime);
       const facts = await scenario(bin, 'stored-template', { release, recipient });
-      expect(facts.configKeys).toEqual(expect.arrayContaining(['endpointId', 'sesTemplates']));
+      expect(facts.configKeys).toEqual(
+        expect.arrayContaining(['endpointId', 'sesTemplates', 'headers', 'tenantName', 'tracking'])
+      );
       const mail = await mailTo(recipient);
       expect(mail).toHaveLength(1);
       expect(mail[0]?.subject).toBe('Stored in SES: 000000');
       expect(mail[0]?.body.html).toBe('<p>Stored template, code <b>000000</b></p>');
       expect(mail[0]?.from).toBe('"Logto Host Suite" <noreply@example.com>');
+      // The send options reach a stored-template email too (Content.Template.Headers).
+      checkHeaders(mail[0]);
     });
 
     it('4. a sign-in code with the stored config from getConfig uses the SignIn template', async () => {
