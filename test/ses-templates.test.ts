@@ -167,7 +167,8 @@ describe('a stored template carries the send options exactly as a Simple send do
     expect(templateRest).toEqual(simpleRest);
     // Only the usage-type tag differs.
     expect(templateTags?.slice(1)).toEqual(simpleTags?.slice(1));
-    const names = (headers: Array<{ Name?: string | undefined }> | undefined) => headers?.map(({ Name }) => Name);
+    const names = (headers: Array<{ Name?: string | undefined }> | undefined) =>
+      headers?.map(({ Name }) => Name);
     expect(names(templateContent?.Template?.Headers)).toEqual(names(simpleContent?.Simple?.Headers));
     expect(templateContent?.Template?.Headers?.at(-1)?.Value).not.toBe(
       simpleContent?.Simple?.Headers?.at(-1)?.Value
