@@ -10,6 +10,8 @@ import {
   type SESv2Client,
 } from '@aws-sdk/client-sesv2';
 
+import { type ConnectionSettings, createClient } from './ses-clients.js';
+
 /** Thrown when a read runs past its time bound. */
 export class ReadTimeoutError extends Error {
   override name = 'ReadTimeoutError';
@@ -27,6 +29,11 @@ export const readActions = {
   GetEmailIdentity: 'ses:GetEmailIdentity',
   GetConfigurationSet: 'ses:GetConfigurationSet',
   GetSuppressedDestination: 'ses:GetSuppressedDestination',
+  ListMultiRegionEndpoints: 'ses:ListMultiRegionEndpoints',
+  GetEmailTemplate: 'ses:GetEmailTemplate',
+  TestRenderEmailTemplate: 'ses:TestRenderEmailTemplate',
+  GetTenant: 'ses:GetTenant',
+  ListTenantResources: 'ses:ListTenantResources',
 } as const;
 
 /** Sorts a failed read: the name of an SES service exception, a timeout, or anything else. */
@@ -149,4 +156,27 @@ export const readSender = async (
     readIdentity(client, domain, timeoutMs),
   ]);
   return { address, domain, addressRead, domainRead };
+};
+
+/**
+ * Reads the sender's address and domain in each of `regions` at once, each region with a new
+ * client of its own (same credentials and endpoint, destroyed after), all within `timeoutMs` from
+ * now; never throws.
+ */
+export const readSenderInRegions = async (
+  settings: ConnectionSettings & { timeoutMs: number },
+  address: string,
+  regions: readonly string[]
+): Promise<Array<[region: string, sender: SenderRead]>> => {
+  const deadline = performance.now() + settings.timeoutMs;
+  return Promise.all(
+    regions.map(async (region): Promise<[string, SenderRead]> => {
+      const client = createClient({ ...settings, region });
+      try {
+        return [region, await readSender(client, address, deadline - performance.now())];
+      } finally {
+        client.destroy();
+      }
+    })
+  );
 };

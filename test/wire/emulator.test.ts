@@ -139,7 +139,8 @@ describe('config templates, one per usage type', () => {
           `your code is ${codeOf(type)}.\n\n` +
           `Open [${link}]`
       );
-      expect(email.headers ?? []).toEqual([]);
+      // No value adds a header: the only one is the connector's own X-Entity-Ref-ID.
+      expect(email.headers?.map(({ name }) => name)).toEqual(['X-Entity-Ref-ID']);
     }
   );
 
@@ -318,7 +319,8 @@ describe("Logto's per-language templates, one per usage type", () => {
         expect(email.body.html).toBe(expectedBody(template.content, type, true));
         expect(email.body.text).toBe(expectedText[type]);
       }
-      expect(email.headers ?? []).toEqual([]);
+      // No value adds a header: the only one is the connector's own X-Entity-Ref-ID.
+      expect(email.headers?.map(({ name }) => name)).toEqual(['X-Entity-Ref-ID']);
     }
   );
 });
