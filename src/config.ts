@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import { invalidConfig } from './errors.js';
 import { type Mailbox, parseMailbox, splitMailboxList } from './mailbox.js';
+import { entityRefIdGuard, headersGuard } from './message-headers.js';
+import { trackingGuard } from './tracking.js';
 
 /** The SES message tag that names the Logto flow (`SignIn`, `Register`…) on every message. */
 export const usageTypeTagName = 'logto-usage-type';
@@ -45,6 +47,12 @@ export const configLimits = {
   timeoutText: 32,
   /** The shortest and longest `timeoutMs`: half a second to five minutes. */
   timeoutMs: { min: 500, max: 300_000 },
+  /** SES tenant names have at most 64 characters. */
+  tenantName: 64,
+  /** A multi-region endpoint ID: it becomes the first labels of a host name (at most 253 characters). */
+  endpointId: 200,
+  /** An SES template name (SES allows 64 characters) or its ARN. */
+  sesTemplateReference: 2048,
 } as const;
 
 /** At most 100 characters of a value, for quoting in a message. */
@@ -340,7 +348,7 @@ const retryPolicyGuard = z.enum(retryPolicies, {
 });
 
 /** A Logto usage type as written in JSON: `'SignIn'`, `'Register'`… */
-type UsageType = `${TemplateType}`;
+export type UsageType = `${TemplateType}`;
 
 /**
  * The usage type of a config template: one of Logto's ({@link UsageType}) or any other name, as
@@ -463,6 +471,66 @@ const templatesGuard: z.ZodType<ParsedTemplate[], z.ZodTypeDef, EmailTemplate[]>
 });
 
 /**
+ * A multi-region endpoint ID as the AWS SDK accepts it: it becomes the first part of the host
+ * name `<endpointId>.endpoints.email.amazonaws.com`, so it must be one or more DNS labels
+ * (letters, digits and hyphens, no hyphen at either end, at most 63 characters each) joined by
+ * dots.
+ */
+const endpointIdPattern =
+  /^[A-Za-z\d](?:[A-Za-z\d-]{0,61}[A-Za-z\d])?(?:\.[A-Za-z\d](?:[A-Za-z\d-]{0,61}[A-Za-z\d])?)*$/;
+
+const endpointIdGuard = capped('endpointId', configLimits.endpointId).pipe(
+  trimmed.regex(
+    endpointIdPattern,
+    'endpointId must be the ID of an SES multi-region (global) endpoint, copied from the SES console (Global endpoints) or from ListMultiRegionEndpoints: letters, digits and hyphens, in parts separated by dots.'
+  )
+);
+
+/** An SES template name: letters, digits, "_" and "-", at most 64 characters. */
+const sesTemplateNamePattern = /^[\w-]{1,64}$/;
+
+/** An SES template ARN: `arn:aws:ses:<region>:<account>:template/<name>`. */
+const sesTemplateArnPattern = /^arn:aws[a-z-]*:ses:[a-z\d-]+:\d{12}:template\/[\w-]{1,64}$/;
+
+const sesTemplatesGuard = z
+  // Typed as what an operator may write; at run time it takes any value, like `z.any()`.
+  .custom<Partial<Record<UsageType, string>>>()
+  .pipe(
+    z.record(
+      z.string(),
+      capped('sesTemplates', configLimits.sesTemplateReference, {
+        invalid_type_error:
+          'sesTemplates must map each usage type to the name or ARN of an SES template, as text: {"SignIn": "logto-sign-in"}.',
+      }).pipe(trimmed),
+      {
+        errorMap: () => ({
+          message:
+            'sesTemplates must be a JSON object of Logto usage types to SES template names or ARNs, such as {"SignIn": "logto-sign-in"}.',
+        }),
+      }
+    )
+  )
+  .superRefine((sesTemplates, context) => {
+    for (const [usageType, reference] of Object.entries(sesTemplates)) {
+      if (!isLogtoUsageType(usageType)) {
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [usageType],
+          message: `sesTemplates has "${quoted(usageType)}", which is not a Logto usage type: use ${usageTypeList}.`,
+        });
+      } else if (!sesTemplateNamePattern.test(reference) && !sesTemplateArnPattern.test(reference)) {
+        context.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: [usageType],
+          message: `sesTemplates.${usageType} must be the name of an SES template (letters, digits, "_" and "-", at most 64 characters) or its ARN, such as arn:aws:ses:us-east-1:123456789012:template/logto-sign-in; "${quoted(reference)}" is neither.`,
+        });
+      }
+    }
+  })
+  // Every key was checked above: only usage types are left.
+  .transform((sesTemplates) => sesTemplates as Partial<Record<UsageType, string>>);
+
+/**
  * The fields of the config and the guard of each, in the order of the Console form. Read it for
  * the config's keys; parse with {@link configGuard}. Their TSDoc is what editors show for
  * {@link AwsSesConfig} and {@link ParsedConfig}, which are derived from it.
@@ -522,6 +590,56 @@ export const configShape = {
   retryPolicy: optional(retryPolicyGuard),
   /** Extra SES message tags for every message. @default undefined */
   tags: optional(tagsGuard),
+  /**
+   * Open and click tracking: `off` sends every email with SES tracking disabled (no tracking
+   * pixel, no link rewritten through a tracking domain), whatever the account or the
+   * configuration set enables; `configuration-set` leaves tracking to them. @default 'off'
+   */
+  tracking: optional(trackingGuard),
+  /**
+   * `on` gives every email its own random `X-Entity-Ref-ID` header, so Gmail does not fold
+   * emails with the same subject (one code after another) into one conversation; `off` sends
+   * none. @default 'on'
+   */
+  entityRefId: optional(entityRefIdGuard),
+  /**
+   * Extra headers on every email, header name → value, such as `{"X-Logto-Tenant": "acme"}`:
+   * one line of printable ASCII each (name ≤ 126, value ≤ 995 characters), at most 50; headers
+   * the connector or SES writes itself (From, To, Subject, Message-ID, X-SES-…) are refused.
+   * @default undefined
+   */
+  headers: optional(headersGuard),
+  /**
+   * The SES tenant every email is sent for (`TenantName`). SES accepts the email only when the
+   * sender identity, the configuration set and any template are associated with that tenant.
+   * @default undefined
+   */
+  tenantName: optional(
+    capped('tenantName', configLimits.tenantName).pipe(
+      trimmed.regex(
+        /^[\w-]+$/,
+        'tenantName must be the name of an SES tenant: letters, digits, "_" and "-", at most 64 characters.'
+      )
+    )
+  ),
+  /**
+   * The ID of an SES multi-region (global) endpoint: SES splits sending between its two regions
+   * and fails over when one is impaired. Requests are then signed with SigV4a (the signer is
+   * bundled) and go to `<endpointId>.endpoints.email.amazonaws.com`, or to `endpoint` when set.
+   *
+   * @default undefined (the regional endpoint)
+   */
+  endpointId: optional(endpointIdGuard),
+  /**
+   * Templates stored in SES, by Logto usage type: the template's name or ARN. An email of such a
+   * type is sent with `Content.Template`, its `TemplateData` the Logto payload as JSON
+   * (`{{code}}`, `{{link}}`, `{{application.name}}`…); this mapping wins over Logto's
+   * per-language templates and the config's `templates` for that type. Other types keep those.
+   *
+   * @default undefined (no stored templates)
+   * @example { "SignIn": "logto-sign-in", "Generic": "arn:aws:ses:us-east-1:123456789012:template/logto-code" }
+   */
+  sesTemplates: optional(sesTemplatesGuard),
 };
 
 /**

@@ -231,7 +231,7 @@ const failureKinds: readonly FailureKind[] = [
     names: ['NotFoundException'],
     code: ConnectorErrorCodes.General,
     describe: ({ region }, said) =>
-      `Amazon SES could not find something the message names in ${region}, usually the configuration set: check that configurationSetName and the identity ARNs exist in ${region}.${said}`,
+      `Amazon SES could not find something the message names in ${region}, usually the configuration set or a stored template: check that configurationSetName, the templates of sesTemplates and the identity ARNs exist in ${region}.${said}`,
   },
   {
     names: ['BadRequestException'],

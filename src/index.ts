@@ -32,6 +32,8 @@ export {
   usageTypeTagName,
 } from './config.js';
 export { defaultTemplates } from './default-templates.js';
+export { type EntityRefIdMode } from './message-headers.js';
+export { type TrackingMode } from './tracking.js';
 export { type SesErrorData, configIssuesOf, errorDescriptionOf } from './errors.js';
 export { type Diagnosis, type SenderIdentityDiagnosis } from './diagnosis.js';
 export { type DoctorOutput, doctorCommand } from './doctor/command.js';

@@ -1,10 +1,17 @@
-import { type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { type EmailContent, type MessageHeader, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 
 import { type ParsedConfig, usageTypeTagName } from './config.js';
 import { generalError, invalidConfig } from './errors.js';
 import { type Mailbox, formatMailbox, normalizeAddress, splitMailbox, splitMailboxList } from './mailbox.js';
+import { messageHeadersFor } from './message-headers.js';
+import { endpointIdField } from './multi-region.js';
 import { renderContent, renderHeaderText } from './render.js';
+import { type StoredTemplate, toTemplateContent } from './ses-templates.js';
 import { type ChosenTemplate } from './template-choice.js';
+import { trackingOverridesFor } from './tracking.js';
+
+/** What a Logto template may add to the envelope: its sender and reply-to (stored SES templates add neither). */
+type EnvelopeParts = Pick<ChosenTemplate, 'sendFrom' | 'replyTo'>;
 
 const charset = 'UTF-8';
 
@@ -41,7 +48,7 @@ const renderMailbox = (
 
 const senderOf = (
   config: ParsedConfig,
-  template: ChosenTemplate,
+  template: EnvelopeParts,
   payload: Record<string, unknown>
 ): Mailbox => {
   const sender = template.sendFrom
@@ -62,7 +69,7 @@ const senderOf = (
 
 const replyToOf = (
   config: ParsedConfig,
-  template: ChosenTemplate,
+  template: EnvelopeParts,
   payload: Record<string, unknown>
 ): Mailbox[] => {
   if (!template.replyTo) {
@@ -90,10 +97,31 @@ const recipientOf = (to: unknown): string => {
   return address;
 };
 
+const simpleContentOf = (
+  template: ChosenTemplate,
+  payload: Record<string, unknown>,
+  headers: MessageHeader[]
+): EmailContent => {
+  const { subject, html, text } = renderContent(template, payload);
+  return {
+    Simple: {
+      Subject: { Data: subject, Charset: charset },
+      Body: {
+        ...(html !== undefined && { Html: { Data: html, Charset: charset } }),
+        Text: { Data: text, Charset: charset },
+      },
+      ...(headers.length > 0 && { Headers: headers }),
+    },
+  };
+};
+
 /**
  * Builds the SES v2 `SendEmail` input for one send: From (the config address, or the rendered
- * `sendFrom` of a Logto template), Reply-To, the destination, the rendered subject and body parts
- * in UTF-8, and the message tags (one names the usage type).
+ * `sendFrom` of a Logto template), Reply-To, the destination, the content (the rendered subject
+ * and body parts in UTF-8, or a template stored in SES with the payload as its data), the
+ * multi-region endpoint if any, the message tags (one names the usage type), and, whichever the
+ * content, the custom headers (the operator's and a fresh `X-Entity-Ref-ID`), the tracking
+ * override and the SES tenant.
  */
 export const toSendEmailInput = ({
   config,
@@ -103,15 +131,21 @@ export const toSendEmailInput = ({
   type,
 }: {
   config: ParsedConfig;
-  template: ChosenTemplate;
+  template: ChosenTemplate | StoredTemplate;
   payload: Record<string, unknown>;
   to: unknown;
   type: string;
 }): SendEmailCommandInput => {
   const destination = recipientOf(to);
-  const sender = senderOf(config, template, payload);
-  const replyTo = replyToOf(config, template, payload);
-  const { subject, html, text } = renderContent(template, payload);
+  const envelope: EnvelopeParts = template.source === 'ses' ? {} : template;
+  const sender = senderOf(config, envelope, payload);
+  const replyTo = replyToOf(config, envelope, payload);
+  // One list per email (a fresh X-Entity-Ref-ID), on whichever content it is sent with.
+  const headers = messageHeadersFor(config);
+  const content =
+    template.source === 'ses'
+      ? toTemplateContent(template, payload, headers)
+      : simpleContentOf(template, payload, headers);
   const tags = Object.entries(config.tags ?? {}).map(([Name, Value]) => ({ Name, Value }));
 
   return {
@@ -128,15 +162,10 @@ export const toSendEmailInput = ({
       FeedbackForwardingEmailAddressIdentityArn: config.feedbackForwardingEmailAddressIdentityArn,
     }),
     ...(config.configurationSetName && { ConfigurationSetName: config.configurationSetName }),
+    ...endpointIdField(config),
     EmailTags: [{ Name: usageTypeTagName, Value: type.replaceAll(/[^\w-]/g, '_') || 'unknown' }, ...tags],
-    Content: {
-      Simple: {
-        Subject: { Data: subject, Charset: charset },
-        Body: {
-          ...(html !== undefined && { Html: { Data: html, Charset: charset } }),
-          Text: { Data: text, Charset: charset },
-        },
-      },
-    },
+    ...(config.tenantName && { TenantName: config.tenantName }),
+    ...trackingOverridesFor(config.tracking),
+    Content: content,
   };
 };

@@ -2,6 +2,8 @@ import { ConnectorConfigFormItemType, type ConnectorMetadata } from '@logto/conn
 
 import { configLimits, configShape, defaultTimeoutMs, retryPolicies } from './config.js';
 import { defaultTemplates } from './default-templates.js';
+import { entityRefIdModes, headerLimits } from './message-headers.js';
+import { trackingModes } from './tracking.js';
 
 /**
  * The factory id. Deliberately not the official connector's `aws-ses-mail`: every Logto image
@@ -74,6 +76,15 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
       'One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa; other usage types (Continue, Test in configs from before Logto 1.0) are kept but never used. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: {{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}… Email templates stored in Logto take precedence: once Logto stores a Generic one in its default language, these are used only if Logto cannot be asked.',
   },
   {
+    key: 'sesTemplates',
+    label: 'SES stored templates',
+    type: ConnectorConfigFormItemType.Json,
+    required: required('sesTemplates'),
+    defaultValue: {},
+    description:
+      'Templates stored in Amazon SES, by usage type: {"SignIn": "logto-sign-in"} (a template name, or its ARN). Emails of those types use the SES template, with the Logto payload as its data ({{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}…); this wins over Logto\'s per-language templates and the Templates above for those types. Other types keep the Templates above. Leave {} to use none.',
+  },
+  {
     key: 'configurationSetName',
     label: 'Configuration set',
     type: ConnectorConfigFormItemType.Text,
@@ -127,6 +138,15 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
       'Leave empty for the regional SES endpoint. Set it for a VPC interface endpoint, a proxy, or a local SES emulator (http://127.0.0.1:8005).',
   },
   {
+    key: 'endpointId',
+    label: 'Global endpoint ID',
+    type: ConnectorConfigFormItemType.Text,
+    required: required('endpointId'),
+    placeholder: 'Endpoint ID from SES > Global endpoints',
+    description:
+      "Optional: the Endpoint ID of an SES multi-region (global) endpoint (SES console > Global endpoints). SES then splits sending between its two regions and fails over when one is impaired. Region must be the endpoint's primary region; the sender must be verified in both regions.",
+  },
+  {
     key: 'timeoutMs',
     label: 'Timeout (ms)',
     type: ConnectorConfigFormItemType.Number,
@@ -147,6 +167,49 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     ],
     description:
       'Deliver (the default) retries every failure SES recommends retrying, so a sign-in code has the best chance to arrive; a retried server error may send it twice. At most once never sends an email twice, and gives up after a server error or a reset.',
+  },
+  {
+    key: 'tracking',
+    label: 'Open and click tracking',
+    type: ConnectorConfigFormItemType.Select,
+    required: required('tracking'),
+    defaultValue: trackingModes[0],
+    selectItems: [
+      { value: 'off', title: 'Off for every email (no tracking pixel, links left as written)' },
+      { value: 'configuration-set', title: 'As the SES account and configuration set say' },
+    ],
+    description:
+      'Off (the default) sends every email with SES open and click tracking disabled, even when the account or the configuration set enables it: no tracking pixel, and no link (an invitation link, say) rewritten through a tracking domain. "As the SES account and configuration set say" leaves tracking to them.',
+  },
+  {
+    key: 'entityRefId',
+    label: 'One thread per email',
+    type: ConnectorConfigFormItemType.Select,
+    required: required('entityRefId'),
+    defaultValue: entityRefIdModes[0],
+    selectItems: [
+      { value: 'on', title: 'On: a fresh X-Entity-Ref-ID header on every email' },
+      { value: 'off', title: 'Off' },
+    ],
+    description:
+      'On (the default) gives every email its own random X-Entity-Ref-ID header, so Gmail shows each code as a new email instead of folding it into a conversation with the older ones (same subject, same sender).',
+  },
+  {
+    key: 'headers',
+    label: 'Email headers',
+    type: ConnectorConfigFormItemType.Json,
+    required: required('headers'),
+    defaultValue: {},
+    description: `Extra headers on every email, as a JSON object of header name to value, such as {"X-Logto-Tenant": "acme"}. One line of printable ASCII each (name up to ${headerLimits.name} characters without spaces or ":", value up to ${headerLimits.value}), at most ${headerLimits.count} headers. Headers the connector or SES writes itself (From, To, Cc, Bcc, Subject, Reply-To, Date, Message-ID, Return-Path, MIME and Content- headers, DKIM-Signature, X-Entity-Ref-ID, X-SES-…) are refused.`,
+  },
+  {
+    key: 'tenantName',
+    label: 'SES tenant',
+    type: ConnectorConfigFormItemType.Text,
+    required: required('tenantName'),
+    placeholder: 'acme',
+    description:
+      'The SES tenant to send every email for (SES console > Tenants). SES accepts the email only when the sender identity, the configuration set and any template are associated with that tenant; the doctor checks them.',
   },
 ];
 

@@ -2,16 +2,22 @@ import { SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-se
 
 import { type ParsedConfig } from './config.js';
 import { type SendContext, toConnectorError } from './errors.js';
+import { sendHostOf } from './multi-region.js';
 import { knownSecrets } from './redact.js';
 import { type SendBudget } from './send-budget.js';
 import { type ConnectionSettings, hasStaticKeys, withSesClient } from './ses-clients.js';
 
-/** What a send needs of the config: where to connect, and for its errors how long it may take. */
-export type SendSettings = ConnectionSettings & Pick<ParsedConfig, 'timeoutMs'>;
+/**
+ * What a send needs of the config: where to connect, and for its errors how long it may take and
+ * which multi-region endpoint it went to.
+ */
+export type SendSettings = ConnectionSettings &
+  Pick<ParsedConfig, 'timeoutMs'> &
+  Pick<Partial<ParsedConfig>, 'endpointId'>;
 
 const sendContextOf = (settings: SendSettings, budget: SendBudget): SendContext => ({
   region: settings.region,
-  host: settings.endpoint ? new URL(settings.endpoint).host : `email.${settings.region}.amazonaws.com`,
+  host: sendHostOf(settings),
   timeoutMs: budget.timeoutMs,
   secrets: knownSecrets(settings.accessKeySecret),
   credentialsPending: budget.credentialsPending,

@@ -21,6 +21,7 @@ import { connectorId } from './metadata.js';
 import { knownSecrets } from './redact.js';
 import { SendBudget } from './send-budget.js';
 import { sendEmail, sesFailure } from './send-email.js';
+import { storedTemplateFor } from './ses-templates.js';
 import { chooseTemplate } from './template-choice.js';
 
 const readConfig = async (getConfig: GetConnectorConfig): Promise<unknown> => {
@@ -89,12 +90,15 @@ export const createSendMessage =
       const payload: Record<string, unknown> = (data as Partial<typeof data>).payload ?? {};
       const locale = typeof payload.locale === 'string' ? payload.locale : undefined;
       budget.phase = 'template';
-      const template = await chooseTemplate({
-        type,
-        ...(locale && { locale }),
-        templates: config.templates,
-        ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
-      });
+      // A template stored in SES for this type wins; Logto's lookup is then not needed.
+      const template =
+        storedTemplateFor(config, type) ??
+        (await chooseTemplate({
+          type,
+          ...(locale && { locale }),
+          templates: config.templates,
+          ...(getI18nEmailTemplate && { getI18nEmailTemplate }),
+        }));
       budget.phase = 'send';
       const input = toSendEmailInput({ config, template, payload, to, type });
       try {

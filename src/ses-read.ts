@@ -8,7 +8,10 @@ import {
   GetEmailIdentityCommand,
   type GetEmailIdentityCommandOutput,
   type SESv2Client,
+  type SESv2ClientConfig,
 } from '@aws-sdk/client-sesv2';
+
+import { type ConnectionSettings, createClient } from './ses-clients.js';
 
 /** Thrown when a read runs past its time bound. */
 export class ReadTimeoutError extends Error {
@@ -27,6 +30,11 @@ export const readActions = {
   GetEmailIdentity: 'ses:GetEmailIdentity',
   GetConfigurationSet: 'ses:GetConfigurationSet',
   GetSuppressedDestination: 'ses:GetSuppressedDestination',
+  ListMultiRegionEndpoints: 'ses:ListMultiRegionEndpoints',
+  GetEmailTemplate: 'ses:GetEmailTemplate',
+  TestRenderEmailTemplate: 'ses:TestRenderEmailTemplate',
+  GetTenant: 'ses:GetTenant',
+  ListTenantResources: 'ses:ListTenantResources',
 } as const;
 
 /** Sorts a failed read: the name of an SES service exception, a timeout, or anything else. */
@@ -149,4 +157,30 @@ export const readSender = async (
     readIdentity(client, domain, timeoutMs),
   ]);
   return { address, domain, addressRead, domainRead };
+};
+
+/**
+ * Reads the sender's address and domain in each of `regions` at once, each region with a new
+ * client of its own (same endpoint, destroyed after), all within `timeoutMs` from now; never
+ * throws. `credentials`: the provider of a client that already resolved them (the doctor's), so
+ * the regions' clients do not each run the default chain again (a `credential_process` would run
+ * once per region).
+ */
+export const readSenderInRegions = async (
+  settings: ConnectionSettings & { timeoutMs: number },
+  address: string,
+  regions: readonly string[],
+  credentials?: SESv2ClientConfig['credentials']
+): Promise<Array<[region: string, sender: SenderRead]>> => {
+  const deadline = performance.now() + settings.timeoutMs;
+  return Promise.all(
+    regions.map(async (region): Promise<[string, SenderRead]> => {
+      const client = createClient({ ...settings, region }, credentials);
+      try {
+        return [region, await readSender(client, address, deadline - performance.now())];
+      } finally {
+        client.destroy();
+      }
+    })
+  );
 };

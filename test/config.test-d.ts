@@ -24,3 +24,8 @@ expectTypeOf<AwsSesConfig['timeoutMs']>().toEqualTypeOf<number | undefined>();
 expectTypeOf<ParsedConfig['timeoutMs']>().toEqualTypeOf<number>();
 expectTypeOf<AwsSesConfig['templates']>().toEqualTypeOf<EmailTemplate[]>();
 expectTypeOf<EmailTemplate['contentType']>().toEqualTypeOf<'text/html' | 'text/plain' | undefined>();
+expectTypeOf<AwsSesConfig['headers']>().toEqualTypeOf<Record<string, string> | undefined>();
+expectTypeOf<ParsedConfig['headers']>().toEqualTypeOf<Array<{ Name: string; Value: string }> | undefined>();
+expectTypeOf<AwsSesConfig['tracking']>().toEqualTypeOf<'off' | 'configuration-set' | undefined>();
+expectTypeOf<AwsSesConfig['entityRefId']>().toEqualTypeOf<'on' | 'off' | undefined>();
+expectTypeOf<AwsSesConfig['tenantName']>().toEqualTypeOf<string | undefined>();

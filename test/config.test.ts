@@ -624,7 +624,7 @@ describe('the Console form', () => {
 
   it('gives every Json item a default that the guard accepts', () => {
     const jsonItems = formItems.filter(({ type }) => type === 'Json');
-    expect(jsonItems.map(({ key }) => key)).toEqual(['templates', 'tags']);
+    expect(jsonItems.map(({ key }) => key)).toEqual(['templates', 'sesTemplates', 'tags', 'headers']);
     for (const item of jsonItems) {
       expect(item.defaultValue).toBeDefined();
       expect(problemsOf({ ...minimalConfig, [item.key]: item.defaultValue })).toEqual([]);

@@ -110,7 +110,11 @@ describe('SES service errors', () => {
       400,
       'Sending is paused for this account or for the configuration set in eu-west-1',
     ],
-    ['NotFoundException', 404, 'check that configurationSetName and the identity ARNs exist in eu-west-1'],
+    [
+      'NotFoundException',
+      404,
+      'check that configurationSetName, the templates of sesTemplates and the identity ARNs exist in eu-west-1',
+    ],
     ['BadRequestException', 400, 'Amazon SES refused the request as malformed in eu-west-1'],
     ['UnrecognizedClientException', 403, 'AWS does not recognise the access key: check accessKeyId'],
     ['InvalidClientTokenId', 403, 'AWS does not recognise the access key'],

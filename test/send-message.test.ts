@@ -52,6 +52,9 @@ describe('a send as Logto makes it', () => {
         { Name: 'app', Value: 'logto' },
         { Name: 'env', Value: 'test' },
       ],
+      ConfigurationOverrides: {
+        Tracking: { OpenTrackingEnabled: 'DISABLED', ClickTrackingEnabled: 'DISABLED' },
+      },
       Content: {
         Simple: {
           Subject: { Data: 'Sign in to Acme Portal: 123456', Charset: 'UTF-8' },
@@ -59,6 +62,7 @@ describe('a send as Logto makes it', () => {
             Html: { Data: '<p>Hi Ada, your code is <b>123456</b>.</p>', Charset: 'UTF-8' },
             Text: { Data: 'Hi Ada, your code is 123456.', Charset: 'UTF-8' },
           },
+          Headers: [{ Name: 'X-Entity-Ref-ID', Value: expect.any(String) as string }],
         },
       },
     });
@@ -75,6 +79,7 @@ describe('a send as Logto makes it', () => {
     const connector = await connectorWith(minimalConfig);
     await connector.sendMessage(sendData());
     expect(Object.keys(sentInput()).sort()).toEqual([
+      'ConfigurationOverrides',
       'Content',
       'Destination',
       'EmailTags',

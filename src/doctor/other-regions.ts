@@ -2,14 +2,16 @@ import { type SESv2ClientConfig } from '@aws-sdk/client-sesv2';
 
 import { type ParsedConfig } from '../config.js';
 import { sesRegions } from '../regions.js';
-import { type IdentityRead, type SenderRead, readFailureKind, readIdentity } from '../ses-read.js';
-import { createClient } from '../ses-clients.js';
+import { type SenderRead, readFailureKind, readSenderInRegions } from '../ses-read.js';
 
 import { type DoctorCheck } from './report.js';
 
-type RegionAnswer = 'verified' | 'not-verified' | 'denied' | 'unknown';
+/** What the reads of a sender's address and domain in one region say. */
+export type RegionAnswer = 'verified' | 'not-verified' | 'denied' | 'unknown';
 
-const answerOf = (reads: IdentityRead[]): RegionAnswer => {
+/** Verified when the address or the domain is; not verified only when both reads answered. */
+export const answerOf = ({ addressRead, domainRead }: SenderRead): RegionAnswer => {
+  const reads = [addressRead, domainRead];
   if (reads.some((read) => 'output' in read && read.output.VerifiedForSendingStatus === true)) {
     return 'verified';
   }
@@ -72,21 +74,8 @@ export const askOtherRegions = async (
   credentials: SESv2ClientConfig['credentials']
 ): Promise<DoctorCheck> => {
   const regions = sesRegions.filter((region) => region !== config.region);
-  const deadline = performance.now() + config.timeoutMs;
-  const answers = await Promise.all(
-    regions.map(async (region): Promise<[string, RegionAnswer]> => {
-      const client = createClient({ ...config, region }, credentials);
-      try {
-        const left = deadline - performance.now();
-        const reads = await Promise.all([
-          readIdentity(client, sender.address, left),
-          readIdentity(client, sender.domain, left),
-        ]);
-        return [region, answerOf(reads)];
-      } finally {
-        client.destroy();
-      }
-    })
+  const answers = (await readSenderInRegions(config, sender.address, regions, credentials)).map(
+    ([region, read]): [string, RegionAnswer] => [region, answerOf(read)]
   );
   const inState = (state: RegionAnswer) =>
     answers.filter(([, answer]) => answer === state).map(([region]) => region);

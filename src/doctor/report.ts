@@ -9,7 +9,10 @@ export const doctorCheckIds = [
   'dkim',
   'mail-from',
   'other-regions',
+  'multi-region-endpoint',
   'configuration-set',
+  'ses-templates',
+  'tenant',
   'recipient',
   'test-send',
 ] as const;

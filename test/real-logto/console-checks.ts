@@ -15,11 +15,13 @@ import { respond, startFakeSes } from '../support/fake-ses.js';
 import { freePort } from '../support/free-port.js';
 
 import type { RealLogtoContext } from './context.js';
+import { type InstalledFormItem, runSendOptionsChecks } from './send-options-checks.js';
+import { checkStoredTemplateSend } from './stored-template-check.js';
 
 /** Messages that would mean Logto hid the connector's own sentence. */
 const genericMessages = ['Internal server error', "The connector's response is invalid"];
 
-type FormItem = { key: string; label: string };
+type FormItem = InstalledFormItem;
 type InstalledPackage = { formItems: FormItem[]; connectorId: string; readmeHeading: string };
 
 /** The first Markdown heading of `markdown` (ATX style), without its #s. */
@@ -57,7 +59,7 @@ const captureManagementToken = (context: BrowserContext, coreUrl: string) => {
 };
 
 /** A visible toast or alert whose text contains `text`; resolves with the whole message. */
-const messageShown = async (page: Page, text: string, timeout = 20_000): Promise<string> => {
+export const messageShown = async (page: Page, text: string, timeout = 20_000): Promise<string> => {
   const message = page.getByText(text, { exact: false }).first();
   await message.waitFor({ state: 'visible', timeout });
   return (await message.innerText()).trim();
@@ -184,6 +186,8 @@ export const runConsoleChecks = async (
     log(`shown: ${shown}`);
   });
 
+  await checkStoredTemplateSend(context, { page, messageShown });
+
   await step(
     "Management API: POST /api/connectors/<id>/test with an unreachable endpoint answers 4xx with the connector's sentence",
     async () => {
@@ -225,4 +229,6 @@ export const runConsoleChecks = async (
       }
     }
   );
+
+  await runSendOptionsChecks(context, { page, formItems: installed.formItems });
 };

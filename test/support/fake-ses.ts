@@ -7,7 +7,8 @@
  * and a JSON body `{"message": "…"}`. It does not check signatures.
  *
  * It also answers the SES v2 reads the doctor and the send-path diagnosis make — `GetAccount`,
- * `GetEmailIdentity`, `GetConfigurationSet`, `GetSuppressedDestination` — from a per-region state
+ * `GetEmailIdentity`, `GetConfigurationSet`, `GetSuppressedDestination`, and the tenant reads
+ * `GetTenant` and `ListTenantResources` (POSTs naming the tenant in the body) — from a per-region state
  * ({@link FakeSesRegion}, chosen by the region in the SigV4 credential scope of each request), with
  * SES's error shapes (`NotFoundException` 404 for a missing identity, configuration set or
  * suppressed address). Reads have their own plans ({@link FakeSes.planRead},
@@ -32,12 +33,30 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 
+import {
+  type FakeSesTemplate,
+  type RenderedTemplate,
+  type TemplateOperation,
+  answerTemplateOperation,
+  renderSendEmailTemplate,
+} from './fake-ses-templates.js';
+
 /** The path of SES v2 `SendEmail`. */
 export const sendEmailPath = '/v2/email/outbound-emails';
 
-/** The SES v2 read operations the fake answers. */
+/**
+ * The SES v2 operations other than SendEmail the fake answers: the reads, and the stored
+ * templates (test/support/fake-ses-templates.ts), CreateEmailTemplate included.
+ */
 export type ReadOperation =
-  'GetAccount' | 'GetEmailIdentity' | 'GetConfigurationSet' | 'GetSuppressedDestination';
+  | 'GetAccount'
+  | 'GetEmailIdentity'
+  | 'GetConfigurationSet'
+  | 'GetSuppressedDestination'
+  | 'GetTenant'
+  | 'ListTenantResources'
+  | 'ListMultiRegionEndpoints'
+  | TemplateOperation;
 
 /** Which operation a request is, from its method and path. */
 export type FakeSesOperation = 'SendEmail' | ReadOperation | 'Unknown';
@@ -75,6 +94,14 @@ export type FakeSesAccount = {
   sentLast24Hours?: number;
 };
 
+/** One SES tenant of a region. */
+export type FakeSesTenant = {
+  /** @default 'ENABLED' */
+  sendingStatus?: 'ENABLED' | 'DISABLED' | 'REINSTATED';
+  /** The ARNs of the identities, configuration sets and templates associated with it. @default [] */
+  resources?: string[];
+};
+
 /**
  * What SES knows in one region. A region the fake was told nothing about is a new account's:
  * the sandbox, no identities, no configuration sets, an empty suppression list.
@@ -87,16 +114,44 @@ export type FakeSesRegion = {
   configurationSets?: Record<string, { sendingEnabled?: boolean }>;
   /** The account-level suppression list, by address. */
   suppressed?: Record<string, { reason: 'BOUNCE' | 'COMPLAINT'; lastUpdateTime: Date }>;
+  /** SES tenants by name. */
+  tenants?: Record<string, FakeSesTenant>;
+  /** The multi-region (global) endpoints whose primary region this is. */
+  multiRegionEndpoints?: FakeSesMultiRegionEndpoint[];
 };
 
-const readRoutes: ReadonlyArray<{ operation: ReadOperation; pattern: RegExp }> = [
+/** A multi-region (global) endpoint, as `ListMultiRegionEndpoints` reports it. */
+export type FakeSesMultiRegionEndpoint = {
+  name: string;
+  id: string;
+  /** @default 'READY' */
+  status?: 'CREATING' | 'READY' | 'FAILED' | 'DELETING';
+  /** The primary region first, then the secondary one. */
+  regions: string[];
+};
+
+const readRoutes: ReadonlyArray<{ operation: ReadOperation; pattern: RegExp; method?: 'POST' }> = [
   { operation: 'GetAccount', pattern: /^\/v2\/email\/account$/ },
   { operation: 'GetEmailIdentity', pattern: /^\/v2\/email\/identities\/([^/]+)$/ },
   { operation: 'GetConfigurationSet', pattern: /^\/v2\/email\/configuration-sets\/([^/]+)$/ },
   { operation: 'GetSuppressedDestination', pattern: /^\/v2\/email\/suppression\/addresses\/([^/]+)$/ },
+  { operation: 'ListMultiRegionEndpoints', pattern: /^\/v2\/email\/multi-region-endpoints$/ },
+  { operation: 'GetEmailTemplate', pattern: /^\/v2\/email\/templates\/([^/]+)$/ },
+  { operation: 'CreateEmailTemplate', pattern: /^\/v2\/email\/templates$/, method: 'POST' },
+  {
+    operation: 'TestRenderEmailTemplate',
+    pattern: /^\/v2\/email\/templates\/([^/]+)\/render$/,
+    method: 'POST',
+  },
+  // The tenant reads are POSTs whose JSON body names the tenant (`{"TenantName": …}`).
+  { operation: 'GetTenant', pattern: /^\/v2\/email\/tenants\/get$/, method: 'POST' },
+  { operation: 'ListTenantResources', pattern: /^\/v2\/email\/tenants\/resources\/list$/, method: 'POST' },
 ];
 
-/** The operation of a request and its one path parameter (decoded), if any. */
+/**
+ * The operation of a request and its one path parameter (decoded), if any. The tenant reads
+ * carry theirs in the body.
+ */
 export const operationOf = (
   method: string | undefined,
   url: string | undefined
@@ -105,9 +160,9 @@ export const operationOf = (
   if (method === 'POST' && path === sendEmailPath) {
     return { operation: 'SendEmail' };
   }
-  if (method === 'GET') {
-    for (const { operation, pattern } of readRoutes) {
-      const match = pattern.exec(path);
+  if (method === 'GET' || method === 'POST') {
+    for (const { operation, pattern, method: routeMethod = 'GET' } of readRoutes) {
+      const match = routeMethod === method ? pattern.exec(path) : null;
       if (match) {
         const raw = match[1];
         if (raw === undefined) {
@@ -206,14 +261,28 @@ export type SendEmailBody = {
   FeedbackForwardingEmailAddressIdentityArn?: string;
   ConfigurationSetName?: string;
   EmailTags?: Array<{ Name: string; Value: string }>;
+  ConfigurationOverrides?: {
+    Tracking?: {
+      OpenTrackingEnabled?: 'ENABLED' | 'DISABLED';
+      ClickTrackingEnabled?: 'ENABLED' | 'DISABLED';
+    };
+  };
+  TenantName?: string;
   Content?: {
     Simple?: {
       Subject?: { Data?: string; Charset?: string };
       Body?: { Html?: { Data?: string; Charset?: string }; Text?: { Data?: string; Charset?: string } };
       Headers?: Array<{ Name: string; Value: string }>;
     };
+    Template?: {
+      TemplateName?: string;
+      TemplateArn?: string;
+      TemplateData?: string;
+      Headers?: Array<{ Name: string; Value: string }>;
+    };
     [other: string]: unknown;
   };
+  EndpointId?: string;
   [other: string]: unknown;
 };
 
@@ -241,6 +310,13 @@ export type RecordedRequest = {
   /** The parsed JSON body, or `undefined` when it was not JSON (see {@link rawBodyLength}). */
   body: SendEmailBody | undefined;
   rawBodyLength: number;
+  /**
+   * The algorithm of the `Authorization` header (`AWS4-HMAC-SHA256`, or `AWS4-ECDSA-P256-SHA256`
+   * for SigV4a), without the credentials and signature that follow it.
+   */
+  signingAlgorithm?: string;
+  /** For a SendEmail with `Content.Template`: what SES would render, or its rendering failure. */
+  rendered?: RenderedTemplate;
   /** What the fake did with it. */
   outcome: FakeSesOutcome;
   /** The `x-amzn-RequestId` the fake answered with (absent for `hang` and `reset`). */
@@ -269,6 +345,8 @@ export type FakeSesOptions = {
   port?: number;
   /** What SES knows in each region, for the reads. @default {} (every region a new sandbox account) */
   regions?: Record<string, FakeSesRegion>;
+  /** Stored templates by name (shared by every region). @default {} */
+  templates?: Record<string, FakeSesTemplate>;
 };
 
 /** A running fake SES endpoint. */
@@ -302,6 +380,8 @@ export type FakeSes = {
   setReadAction: (operation: ReadOperation, action: FakeSesAction | undefined, region?: string) => void;
   /** Replaces what SES knows in every region. */
   setRegions: (regions: Record<string, FakeSesRegion>) => void;
+  /** The stored templates by name (CreateEmailTemplate adds to them); {@link FakeSes.reset} keeps them. */
+  readonly templates: Map<string, FakeSesTemplate>;
   /**
    * Forgets recorded requests, the count and the plans, the read plans and read actions included
    * (the default action and the regions stay).
@@ -339,8 +419,18 @@ const signatureDigestOf = (authorization: string | undefined): string | undefine
 const credentialScopeOf = (authorization: string | undefined): string | undefined =>
   /Credential=([^,\s]+)/.exec(authorization ?? '')?.[1];
 
-/** `AKID/date/REGION/ses/aws4_request` → `REGION`. */
-const regionOfScope = (scope: string | undefined): string | undefined => scope?.split('/')[2];
+/**
+ * `AKID/date/REGION/ses/aws4_request` → `REGION`. A SigV4a scope (`AKID/date/ses/aws4_request`)
+ * names no region: its regions are in the `x-amz-region-set` header.
+ */
+const regionOfScope = (scope: string | undefined): string | undefined => {
+  const parts = scope?.split('/');
+  return parts?.length === 5 ? parts[2] : undefined;
+};
+
+/** The first word of an `Authorization` header: the signing algorithm, never a secret. */
+const signingAlgorithmOf = (authorization: string | undefined): string | undefined =>
+  /^(AWS4-[A-Z\d-]+)\s/.exec(authorization ?? '')?.[1];
 
 const defaultDkimTokens = ['fakedkimtokenone', 'fakedkimtokentwo', 'fakedkimtokenthree'];
 
@@ -356,13 +446,59 @@ const findIgnoringCase = <Value>(
 ): Value | undefined =>
   Object.entries(entries ?? {}).find(([name]) => name.toLowerCase() === key.toLowerCase())?.[1];
 
+/** What SES answers to `GetTenant` and `ListTenantResources`. */
+const answerTenantRead = (
+  operation: 'GetTenant' | 'ListTenantResources',
+  name: string,
+  state: FakeSesRegion,
+  region: string
+): ReadAnswer => {
+  const tenant = state.tenants?.[name];
+  if (!tenant) {
+    return notFound(`Tenant ${name} does not exist.`);
+  }
+  if (operation === 'ListTenantResources') {
+    return {
+      status: 200,
+      body: {
+        TenantResources: (tenant.resources ?? []).map((arn) => ({
+          ResourceType: arn.includes(':configuration-set/')
+            ? 'CONFIGURATION_SET'
+            : arn.includes(':template/')
+              ? 'EMAIL_TEMPLATE'
+              : 'EMAIL_IDENTITY',
+          ResourceArn: arn,
+        })),
+      },
+    };
+  }
+  return {
+    status: 200,
+    body: {
+      Tenant: {
+        TenantName: name,
+        TenantId: `tn-fake-${name}`,
+        TenantArn: `arn:aws:ses:${region}:123456789012:tenant/${name}/tn-fake-${name}`,
+        CreatedTimestamp: Date.UTC(2026, 10, 1) / 1000,
+        SendingStatus: tenant.sendingStatus ?? 'ENABLED',
+        Tags: [],
+      },
+    },
+  };
+};
+
 /** The answer SES would give to a read, from what the fake knows about the region. */
 const answerRead = (
   operation: ReadOperation,
   parameter: string | undefined,
-  state: FakeSesRegion
+  state: FakeSesRegion,
+  region = 'us-east-1'
 ): ReadAnswer => {
   switch (operation) {
+    case 'GetTenant':
+    case 'ListTenantResources': {
+      return answerTenantRead(operation, parameter ?? '', state, region);
+    }
     case 'GetAccount': {
       const account = state.account ?? {};
       return {
@@ -430,6 +566,27 @@ const answerRead = (
         },
       };
     }
+    case 'ListMultiRegionEndpoints': {
+      return {
+        status: 200,
+        body: {
+          MultiRegionEndpoints: (state.multiRegionEndpoints ?? []).map(({ name, id, status, regions }) => ({
+            EndpointName: name,
+            EndpointId: id,
+            Status: status ?? 'READY',
+            Regions: regions,
+            CreatedTimestamp: 1_767_225_600,
+            LastUpdatedTimestamp: 1_767_225_600,
+          })),
+        },
+      };
+    }
+    case 'CreateEmailTemplate':
+    case 'GetEmailTemplate':
+    case 'TestRenderEmailTemplate': {
+      // Answered from the templates, in performRead.
+      return notFound(`Unknown ${operation} request.`);
+    }
     case 'GetSuppressedDestination': {
       const address = parameter ?? '';
       const entry = findIgnoringCase(state.suppressed, address);
@@ -460,6 +617,9 @@ const parseBody = (raw: Buffer): SendEmailBody | undefined => {
   }
 };
 
+const tenantNameOf = (body: SendEmailBody | undefined): string | undefined =>
+  typeof body?.TenantName === 'string' ? body.TenantName : undefined;
+
 const json = (response: ServerResponse, status: number, headers: Record<string, string>, body: unknown) => {
   const text = JSON.stringify(body);
   response.writeHead(status, {
@@ -488,6 +648,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
   /** Keyed by `operation` or `operation region`. */
   const readActions = new Map<string, FakeSesAction>();
   let regions: Record<string, FakeSesRegion> = options.regions ?? {};
+  const templates = new Map(Object.entries(options.templates ?? {}));
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -555,6 +716,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
     operation: ReadOperation,
     parameter: string | undefined,
     region: string | undefined,
+    body: SendEmailBody | undefined,
     request: IncomingMessage,
     response: ServerResponse
   ): { requestId?: string; messageId?: string } => {
@@ -563,7 +725,12 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
     }
     const requestId = randomUUID();
     const state = region !== undefined && Object.hasOwn(regions, region) ? regions[region] : undefined;
-    const answer = answerRead(operation, parameter, state ?? {});
+    const answer =
+      operation === 'CreateEmailTemplate' ||
+      operation === 'GetEmailTemplate' ||
+      operation === 'TestRenderEmailTemplate'
+        ? answerTemplateOperation(operation, parameter, body, templates)
+        : answerRead(operation, parameter, state ?? {}, region);
     if (answer.status === 200) {
       json(response, 200, { 'x-amzn-requestid': requestId }, answer.body);
     } else {
@@ -606,6 +773,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
     const credentialScope = credentialScopeOf(request.headers.authorization);
     const signatureDigest = signatureDigestOf(request.headers.authorization);
     const region = regionOfScope(credentialScope);
+    const signingAlgorithm = signingAlgorithmOf(request.headers.authorization);
     const action =
       planned ??
       (isRead
@@ -623,6 +791,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
         ...(region !== undefined && { region }),
         headers: recordHeaders(request.headers),
         ...(credentialScope !== undefined && { credentialScope }),
+        ...(signingAlgorithm !== undefined && { signingAlgorithm }),
         hasSecurityToken: request.headers['x-amz-security-token'] !== undefined,
         ...(signatureDigest !== undefined && { signatureDigest }),
         body: instant ? undefined : parseBody(raw),
@@ -632,15 +801,30 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
       if (!instant) {
         requests.push(record);
       }
+      // A SendEmail that would be accepted, with a stored template: SES looks the template up.
+      const templated =
+        operation === 'SendEmail' && action.kind === 'succeed' && record.body
+          ? renderSendEmailTemplate(record.body.Content, templates)
+          : undefined;
+      if (templated && 'rendered' in templated) {
+        record.rendered = templated.rendered;
+      }
+      const sendAction =
+        templated && 'answer' in templated && templated.answer.status !== 200
+          ? respond.sesError(templated.answer.name, templated.answer.status, templated.answer.message)
+          : action;
+      record.outcome = sendAction.kind;
       later('delayMs' in action ? action.delayMs : undefined, () => {
         if (response.destroyed || request.socket.destroyed) {
           return;
         }
+        // The tenant reads name their tenant in the body.
+        const readParameter = parameter ?? tenantNameOf(record.body);
         const answered =
           operation === 'SendEmail'
-            ? perform(action, request, response)
+            ? perform(sendAction, request, response)
             : isRead
-              ? performRead(action, operation, parameter, region, request, response)
+              ? performRead(action, operation, readParameter, region, record.body, request, response)
               : perform(
                   respond.sesError('UnknownOperationException', 404, 'Unknown operation'),
                   request,
@@ -713,6 +897,7 @@ export const startFakeSes = async (options: FakeSesOptions = {}): Promise<FakeSe
     setRegions: (next) => {
       regions = next;
     },
+    templates,
     reset: () => {
       readQueues.clear();
       readActions.clear();

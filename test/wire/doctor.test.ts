@@ -969,7 +969,7 @@ describe('doctor on a config with templates Logto never uses', () => {
       id: 'config',
       status: 'warn',
       summary:
-        'The config is valid (SES region eu-west-1), but its template for Continue is never used: Logto sends no such usage type.',
+        'The config is valid (SES region eu-west-1; open and click tracking off, X-Entity-Ref-ID on), but its template for Continue is never used: Logto sends no such usage type.',
       fix: 'Logto sends only SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification, BindMfa. Remove the unused templates, or rename each to the usage type it is meant for.',
     });
     expect(report.ok).toBe(true);

@@ -405,7 +405,9 @@ describe('arbitrary payload strings', () => {
             expect(header).toBeTypeOf('string');
             expect(header).not.toMatch(headerLike);
           }
-          expect(simple?.Headers ?? []).toEqual([]);
+          // No value adds a header: the only one is the connector's own X-Entity-Ref-ID.
+          expect((simple?.Headers ?? []).map(({ Name }) => Name)).toEqual(['X-Entity-Ref-ID']);
+          expect(simple?.Headers?.[0]?.Value).not.toMatch(headerLike);
 
           // Text part: the template's text with the values inserted verbatim; no template markup.
           const neutralText = neutral?.Content?.Simple?.Body?.Text?.Data ?? '';

@@ -9,7 +9,7 @@ export type InboxEmail = {
   destination: { to: string[]; cc: string[]; bcc: string[] };
   subject: string;
   body: { html?: string; text?: string };
-  /** The headers SES was asked to add, when there were any. */
+  /** The custom headers of the request (the config's `headers`, `X-Entity-Ref-ID`), if any. */
   headers?: Array<{ name: string; value: string }>;
   /** When it arrived, in seconds since the epoch. */
   at: number;

@@ -16,6 +16,7 @@ import {
 } from './form.js';
 import { type InboxEmail, clearInbox, readInbox } from './inbox.js';
 import { type SetupCheck, checkSetup, renderSetupReport } from './doctor.js';
+import { ensurePlaygroundTemplate, playgroundTemplateName, storedTemplateNames } from './ses-templates.js';
 
 /** The code Logto's "Send test email" puts in the payload. */
 export const testCode = '000000';
@@ -117,6 +118,13 @@ const renderEmail = (email: InboxEmail): SafeHtml =>
         html`<dt>Reply-To</dt>
           <dd>${email.replyTo.join(', ')}</dd>`
       }
+      ${
+        (email.headers ?? []).length > 0 &&
+        html`<dt>Headers</dt>
+          <dd class="headers">
+            ${(email.headers ?? []).map(({ name, value }) => html`<code>${name}: ${value}</code><br />`)}
+          </dd>`
+      }
       <dt>Received</dt>
       <dd>${new Date(email.at * 1000).toISOString()}</dd>
     </dl>
@@ -160,8 +168,14 @@ const renderInbox = async (emulatorUrl: string | undefined, csrfToken: string): 
       </p>
     </section>`;
   }
+  const templates = await storedTemplateNames(emulatorUrl).catch(() => []);
   return html`<section id="inbox">
     <h2>Inbox <small>(the local SES emulator at ${emulatorUrl})</small></h2>
+    <p class="meta" id="ses-templates">
+      SES templates stored in the emulator: ${templates.length > 0 ? templates.join(', ') : 'none'}. To send
+      with one, set SES stored templates to <code>{"Generic": "${playgroundTemplateName}"}</code> (the
+      playground stores it again before each send, after Clear inbox empties it).
+    </p>
     <form method="post" action="/playground/clear">
       <input type="hidden" name="_csrf" value="${csrfToken}" />
       <button type="submit">Clear inbox</button>
@@ -234,6 +248,9 @@ export const playgroundRouter = ({
   });
 
   router.get('/playground', async (request: Request, response: Response) => {
+    if (sesEmulatorUrl) {
+      await ensurePlaygroundTemplate(sesEmulatorUrl).catch(() => undefined);
+    }
     response
       .type('html')
       .send(await renderPlayground(request, firstState(), sesEmulatorUrl, allowServerCredentials));
@@ -257,6 +274,10 @@ export const playgroundRouter = ({
       return;
     }
     try {
+      if (sesEmulatorUrl) {
+        // An emulator that is down shows in the send's own error.
+        await ensurePlaygroundTemplate(sesEmulatorUrl).catch(() => undefined);
+      }
       const messageId = await sendTestEmail(to, config);
       state.result = { kind: 'sent', to, messageId, config };
     } catch (error: unknown) {

@@ -60,7 +60,10 @@ describe('Check setup', () => {
       dkim: 'skip',
       'mail-from': 'skip',
       'other-regions': 'skip',
+      'multi-region-endpoint': 'skip',
       'configuration-set': 'skip',
+      'ses-templates': 'skip',
+      tenant: 'skip',
       recipient: 'skip',
       'test-send': 'skip',
     });

@@ -39,6 +39,7 @@ describe('the form', () => {
     const templates = textareaValue(document.querySelector('textarea#field-templates')) ?? '';
     expect(JSON.parse(templates)).toEqual(defaultTemplates);
     expect(textareaValue(document.querySelector('textarea#field-tags'))).toBe('{}');
+    expect(textareaValue(document.querySelector('textarea#field-sesTemplates'))).toBe('{}');
   });
 
   it('is filled in to send through the local emulator', async () => {
@@ -90,6 +91,28 @@ describe('Send test email', () => {
     expect(page.document.querySelector('#result')?.textContent).not.toContain(
       'the-local-emulator-accepts-any-secret'
     );
+  });
+
+  it('sends with a template stored in the emulator when SES stored templates names it for Generic', async () => {
+    // The emulator was just cleared (templates too): the page lists none until the playground stores its sample.
+    const first = await new Client(playground.app.baseUrl).get('/playground');
+    expect(first.document.querySelector('#ses-templates')?.textContent).toContain(
+      'SES templates stored in the emulator: logto-playground-code.'
+    );
+    await playground.emulator.clear();
+
+    const page = await new Client(playground.app.baseUrl).submit('/playground', form, {
+      'config.sesTemplates': '{"Generic": "logto-playground-code"}',
+    });
+
+    expect(page.status).toBe(200);
+    expect(page.document.querySelector('#result h2')?.textContent).toBe('Test email sent');
+    const [email, ...more] = await playground.emulator.emails();
+    expect(more).toEqual([]);
+    // Rendered by the emulator from the stored template, not from the config's Generic template.
+    expect(email?.subject).toBe('Your code from an SES template: 000000');
+    expect(email?.body.html).toBe('<p>Your verification code is <b>000000</b>.</p>');
+    expect(email?.body.text).toBe('Your verification code is 000000.');
   });
 
   it("shows an invalid config as the Console does: the invalid_config message and zod's issues", async () => {

@@ -1,0 +1,261 @@
+/**
+ * The doctor's `multi-region-endpoint` and `ses-templates` checks over real HTTP, against the fake
+ * SES: it lists multi-region endpoints per primary region, answers identities per region (by the
+ * SigV4 scope of each read), stores templates and renders them as SES does.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { runCli } from '../../src/cli.js';
+
+import { type AwsSesConfig, type DoctorCheck, resetConnectorState, runDoctor } from '../../src/index.js';
+import { type FakeSes, type FakeSesRegion, respond, startFakeSes } from '../support/fake-ses.js';
+import {
+  configurationSetName,
+  homeRegion,
+  otherRegion,
+  senderAddress,
+  senderDomain,
+} from '../support/ses-scenarios.js';
+import { accessKeyId, secret } from '../fixtures.js';
+
+const endpointId = 'abcd1234.efgh';
+const production = { productionAccessEnabled: true, max24HourSend: 50_000, maxSendRate: 14 };
+
+let fake: FakeSes;
+
+const configFor = (overrides: Partial<AwsSesConfig> = {}): AwsSesConfig => ({
+  accessKeyId,
+  accessKeySecret: secret,
+  region: homeRegion,
+  endpoint: fake.endpoint,
+  emailAddress: `Acme <${senderAddress}>`,
+  configurationSetName,
+  timeoutMs: 3000,
+  templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
+  ...overrides,
+});
+
+/** The home region with a verified sender and a configuration set, plus `extra`. */
+const home = (extra: FakeSesRegion = {}): FakeSesRegion => ({
+  account: production,
+  identities: { [senderDomain]: {} },
+  configurationSets: { [configurationSetName]: {} },
+  ...extra,
+});
+
+const checkOf = async (
+  id: 'multi-region-endpoint' | 'ses-templates',
+  config: AwsSesConfig
+): Promise<DoctorCheck> => {
+  const report = await runDoctor(config);
+  const check = report.checks.find((found) => found.id === id);
+  expect(check).toBeDefined();
+  return check!;
+};
+
+beforeAll(async () => {
+  fake = await startFakeSes();
+});
+afterAll(async () => {
+  await fake.close();
+});
+beforeEach(() => {
+  resetConnectorState();
+  fake.reset();
+  fake.templates.clear();
+});
+
+describe('the multi-region-endpoint check', () => {
+  const endpoint = { name: 'logto-global', id: endpointId, regions: [homeRegion, otherRegion] };
+
+  it('is skipped without endpointId', async () => {
+    fake.setRegions({ [homeRegion]: home() });
+    expect(await checkOf('multi-region-endpoint', configFor())).toMatchObject({
+      status: 'skip',
+      summary: 'No endpointId in the config.',
+    });
+  });
+
+  it('passes for a READY endpoint whose two regions both have the sender verified, naming them', async () => {
+    fake.setRegions({
+      [homeRegion]: home({ multiRegionEndpoints: [endpoint] }),
+      [otherRegion]: { account: production, identities: { [senderDomain]: {} } },
+    });
+    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
+    expect(check.status).toBe('pass');
+    expect(check.summary).toContain(
+      `logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY`
+    );
+    // The endpoint was looked up in the configured region, the sender read in the other one.
+    const lists = fake.requests.filter(({ operation }) => operation === 'ListMultiRegionEndpoints');
+    expect(lists.map(({ region }) => region)).toEqual([homeRegion]);
+    expect(
+      fake.requests.some(
+        ({ operation, region }) => operation === 'GetEmailIdentity' && region === otherRegion
+      )
+    ).toBe(true);
+  });
+
+  it('fails, naming the region, when the sender is not verified in the secondary region', async () => {
+    fake.setRegions({
+      [homeRegion]: home({ multiRegionEndpoints: [endpoint] }),
+      [otherRegion]: { account: production },
+    });
+    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
+    expect(check.status).toBe('fail');
+    expect(check.summary).toContain(`is not verified for sending in ${otherRegion}`);
+    expect(check.fix).toContain(`Verify ${senderDomain}`);
+  });
+
+  it.each([
+    ['CREATING', 'warn', 'Wait until'],
+    ['FAILED', 'fail', 'create it again'],
+    ['DELETING', 'fail', 'Create a new global endpoint'],
+  ] as const)('reports an endpoint %s as %s', async (status, expected, fix) => {
+    fake.setRegions({ [homeRegion]: home({ multiRegionEndpoints: [{ ...endpoint, status }] }) });
+    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
+    expect(check.status).toBe(expected);
+    expect(check.summary).toContain(`is ${status}, not READY`);
+    expect(check.fix).toContain(fix);
+  });
+
+  it('fails when no endpoint of the region has the ID (another region is its primary)', async () => {
+    fake.setRegions({
+      [homeRegion]: home({ multiRegionEndpoints: [{ ...endpoint, id: 'other.id' }] }),
+      [otherRegion]: { multiRegionEndpoints: [endpoint] },
+    });
+    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
+    expect(check.status).toBe('fail');
+    expect(check.summary).toBe(
+      `No multi-region endpoint with ID ${endpointId} has ${homeRegion} as its primary region (1 listed there).`
+    );
+    expect(check.fix).toContain('set region to that primary region');
+  });
+
+  it('is skipped with the IAM action when ListMultiRegionEndpoints is denied', async () => {
+    fake.setRegions({ [homeRegion]: home() });
+    fake.setReadAction('ListMultiRegionEndpoints', respond.sesError('AccessDeniedException', 403, 'denied'));
+    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
+    expect(check).toMatchObject({
+      status: 'skip',
+      fix: expect.stringContaining('ses:ListMultiRegionEndpoints'),
+    });
+  });
+});
+
+describe('the ses-templates check', () => {
+  it('is skipped without sesTemplates', async () => {
+    fake.setRegions({ [homeRegion]: home() });
+    expect(await checkOf('ses-templates', configFor())).toMatchObject({ status: 'skip' });
+  });
+
+  it('passes when every named template exists and renders with what Logto sends for its type', async () => {
+    fake.setRegions({ [homeRegion]: home() });
+    fake.templates.set('logto-sign-in', {
+      subject: '{{application.name}}: {{code}}',
+      text: '{{code}} ({{locale}})',
+    });
+    fake.templates.set('logto-invite', {
+      subject: 'Join {{organization.name}}',
+      html: '<a href="{{link}}">Join</a>',
+    });
+    const check = await checkOf(
+      'ses-templates',
+      configFor({
+        sesTemplates: {
+          SignIn: 'logto-sign-in',
+          OrganizationInvitation: `arn:aws:ses:${homeRegion}:123456789012:template/logto-invite`,
+        },
+      })
+    );
+    expect(check).toMatchObject({
+      status: 'pass',
+      summary: `2 SES templates exist in ${homeRegion} and render with the data Logto sends: SignIn → logto-sign-in, OrganizationInvitation → logto-invite.`,
+    });
+    const renders = fake.requests.filter(({ operation }) => operation === 'TestRenderEmailTemplate');
+    expect(renders).toHaveLength(2);
+  });
+
+  it('fails naming a variable Logto does not send with every email of the type', async () => {
+    fake.setRegions({ [homeRegion]: home() });
+    fake.templates.set('logto-sign-in', { subject: 'Code {{code}}', text: 'Hello {{nickname}}' });
+    const check = await checkOf('ses-templates', configFor({ sesTemplates: { SignIn: 'logto-sign-in' } }));
+    expect(check.status).toBe('fail');
+    expect(check.summary).toContain(
+      `SignIn: the SES template logto-sign-in does not render with the data Logto sends with every SignIn email (SES said: "Attribute 'nickname' is not present in the rendering data.").`
+    );
+    expect(check.fix).toContain('(code, locale, application)');
+    expect(check.fix).toContain('{{#if …}}');
+  });
+
+  it('accepts a value Logto sends only sometimes when the template wraps it in {{#if}}', async () => {
+    fake.setRegions({ [homeRegion]: home() });
+    fake.templates.set('logto-sign-in', {
+      subject: 'Code {{code}}',
+      text: '{{#if organization}}For {{organization.name}}{{/if}}',
+    });
+    const check = await checkOf('ses-templates', configFor({ sesTemplates: { SignIn: 'logto-sign-in' } }));
+    expect(check.status).toBe('pass');
+  });
+
+  it('fails for a template that does not exist, and names where the ARN of another region points', async () => {
+    fake.setRegions({ [homeRegion]: home() });
+    const check = await checkOf(
+      'ses-templates',
+      configFor({
+        sesTemplates: {
+          Generic: 'missing-template',
+          SignIn: `arn:aws:ses:${otherRegion}:123456789012:template/logto-sign-in`,
+        },
+      })
+    );
+    expect(check.status).toBe('fail');
+    expect(check.summary).toContain(
+      `Generic: the SES template missing-template does not exist in ${homeRegion}.`
+    );
+    expect(check.summary).toContain(`SignIn: the template ARN is in ${otherRegion}, not ${homeRegion}`);
+    expect(check.fix).toContain('Create missing-template in the SES console');
+  });
+
+  it('is skipped with the IAM action when GetEmailTemplate is denied', async () => {
+    fake.setRegions({ [homeRegion]: home() });
+    fake.templates.set('logto-sign-in', { subject: 'Code {{code}}' });
+    fake.setReadAction('GetEmailTemplate', respond.sesError('AccessDeniedException', 403, 'denied'));
+    const check = await checkOf('ses-templates', configFor({ sesTemplates: { SignIn: 'logto-sign-in' } }));
+    expect(check).toMatchObject({ status: 'skip', fix: expect.stringContaining('ses:GetEmailTemplate') });
+  });
+});
+
+describe('connector-aws-ses doctor', () => {
+  it('prints both checks in its text report, with the fix for a failing one', async () => {
+    fake.setRegions({
+      [homeRegion]: home({
+        multiRegionEndpoints: [{ name: 'g', id: endpointId, regions: [homeRegion, otherRegion] }],
+      }),
+      [otherRegion]: { account: production, identities: { [senderDomain]: {} } },
+    });
+    const folder = await mkdtemp(join(tmpdir(), 'doctor-endpoint-templates-'));
+    try {
+      const file = join(folder, 'config.json');
+      await writeFile(file, JSON.stringify(configFor({ endpointId, sesTemplates: { Generic: 'missing' } })));
+      const out: string[] = [];
+      const code = await runCli(['doctor', '--config', file], {
+        out: (line) => out.push(line),
+        err: () => undefined,
+      });
+      const text = out.join('\n');
+      expect(code).toBe(1);
+      expect(text).toMatch(/^✓ multi-region-endpoint +The multi-region endpoint g \(abcd1234\.efgh\)/m);
+      expect(text).toMatch(
+        /^✗ ses-templates +Generic: the SES template missing does not exist in eu-west-1\./m
+      );
+      expect(text).toContain('→ Create missing in the SES console for eu-west-1 (Email templates)');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  });
+});
