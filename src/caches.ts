@@ -9,8 +9,8 @@
  * | `sesClients` | ses-client.ts | one SES client per connection settings | 8, the evicted one destroyed once idle |
  * | `connectionKeys` | ses-client.ts | the client key (a digest) of each cached config | weak: dies with its config |
  * | `compiledTexts` | render.ts | subjects and text templates split into placeholders | 256 |
- * | `compiledHtml` | render.ts | HTML templates split into placeholders | 256 |
- * | `compiledAlternatives` | render.ts | the plain-text part generated from each HTML template | 256 |
+ * | `compiledHtml` | html-template.ts | HTML templates split into placeholders, each with its escaping | 256 |
+ * | `compiledAlternatives` | plain-text-part.ts | the plain-text part generated from each HTML template | 256 |
  *
  * Nothing here holds a secret as readable text except the parsed configs themselves (the client
  * key is a SHA-256 digest).

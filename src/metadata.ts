@@ -2,6 +2,7 @@ import { ConnectorConfigFormItemType, type ConnectorMetadata } from '@logto/conn
 
 import { configShape, defaultTimeoutMs, retryPolicies } from './config.js';
 import { defaultTemplates } from './default-templates.js';
+import { logtoPlaceholders } from './placeholders.js';
 
 /**
  * The factory id. Deliberately not the official connector's `aws-ses-mail`: every Logto image
@@ -70,8 +71,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     type: ConnectorConfigFormItemType.Json,
     required: required('templates'),
     defaultValue: defaultTemplates,
-    description:
-      'One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: {{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}… Logto\'s per-language email templates take precedence.',
+    description: `One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: ${logtoPlaceholders.map((path) => `{{${path}}}`).join(', ')}… Logto's per-language email templates take precedence.`,
   },
   {
     key: 'configurationSetName',

@@ -16,8 +16,9 @@ import {
   unexpectedFailure,
   unreadableConfig,
 } from './errors.js';
-import { toSendEmailInput } from './message.js';
+import { toSendEmailInput } from './send-email-input.js';
 import { connectorId } from './metadata.js';
+import { localeOf, payloadOf } from './placeholders.js';
 import { knownSecrets } from './redact.js';
 import { SendBudget, sendEmail, sesFailure } from './ses-client.js';
 import { chooseTemplate } from './template-choice.js';
@@ -84,9 +85,8 @@ export const createSendMessage =
       budget.limitTo(config.timeoutMs);
       checkUsageType(data);
       const { to, type } = data;
-      // Logto always sends a payload; a hand-written caller may not.
-      const payload: Record<string, unknown> = (data as Partial<typeof data>).payload ?? {};
-      const locale = typeof payload.locale === 'string' ? payload.locale : undefined;
+      const payload = payloadOf(data);
+      const locale = localeOf(payload);
       budget.phase = 'template';
       const template = await chooseTemplate({
         type,

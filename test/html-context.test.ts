@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
 import { type HtmlContext, htmlContextsOf } from '../src/html-context.js';
-import { escapeForHtml } from '../src/render.js';
 
 /** The context of each `{{x}}` in a template, as a short word: text, raw, css, attribute name, refused. */
 const contextsIn = (html: string): string[] => {
@@ -79,15 +78,5 @@ describe('htmlContextsOf follows the HTML tokenizer', () => {
     ['an unquoted value at the end', '<a b={{x}}', ['unquoted b']],
   ])('reads %s', (_name, html, contexts) => {
     expect(contextsIn(html)).toEqual(contexts);
-  });
-});
-
-describe('escapeForHtml', () => {
-  it('treats a placeholder without a context as text', () => {
-    expect(escapeForHtml('<a b>', {})).toBe('&lt;a b&gt;');
-  });
-
-  it('refuses a refused context even without the written placeholder', () => {
-    expect(() => escapeForHtml('x', { context: { kind: 'refused', where: 'there' } })).toThrow();
   });
 });

@@ -4,7 +4,7 @@ import { type ParsedConfig, usageTypeTagName } from './config.js';
 import { generalError, invalidConfig } from './errors.js';
 import { type Mailbox, formatMailbox, normalizeAddress, splitMailbox, splitMailboxList } from './mailbox.js';
 import { renderContent, renderHeaderText } from './render.js';
-import { type ChosenTemplate } from './template-choice.js';
+import { type ChosenTemplate, templateNameOf } from './template-choice.js';
 
 const charset = 'UTF-8';
 
@@ -111,7 +111,7 @@ export const toSendEmailInput = ({
   const destination = recipientOf(to);
   const sender = senderOf(config, template, payload);
   const replyTo = replyToOf(config, template, payload);
-  const { subject, html, text } = renderContent(template, payload);
+  const { subject, html, text } = renderContent(template, payload, templateNameOf(template, type));
   const tags = Object.entries(config.tags ?? {}).map(([Name, Value]) => ({ Name, Value }));
 
   return {
