@@ -1,14 +1,15 @@
 /**
- * HTML templates: compiled once (each placeholder's escaping decided by where it sits), then
- * filled per send with each value escaped for its place and every URL attribute checked.
+ * HTML templates: compiled once (each placeholder's escaping decided by where a spec-compliant
+ * parser reads it, src/html-contexts.ts), then filled per send with each value escaped for its
+ * place and every URL attribute checked as a reader decodes it.
  */
 import { decodeHTMLAttribute } from 'entities/decode';
 import { LRUCache } from 'lru-cache';
 
 import { ownCache } from './caches.js';
 import { generalError } from './errors.js';
+import { type HtmlContext, type UrlKind, readHtmlTemplate } from './html-contexts.js';
 import { type Escaping, escapeValue } from './html-escaping.js';
-import { htmlContextsOf } from './html-context.js';
 import {
   type Placeholder,
   type PlaceholderText,
@@ -16,10 +17,10 @@ import {
   placeholdersIn,
   splitAtPlaceholders,
 } from './placeholders.js';
-import { checkUrl, urlAttributes } from './url-check.js';
+import { checkUrl } from './url-check.js';
 
-/** A URL attribute's value: its literal text (as written) and placeholders. */
-type UrlAttribute = { name: string; parts: PlaceholderText<HtmlSlot> };
+/** A URL attribute holding a placeholder: its value as literal text (as written) and placeholders. */
+type UrlAttribute = { name: string; kind: UrlKind; parts: PlaceholderText<HtmlSlot> };
 
 /** A placeholder of an HTML template, with what its place decides. */
 export type HtmlSlot = Placeholder & {
@@ -33,77 +34,65 @@ export type HtmlSlot = Placeholder & {
   url?: UrlAttribute;
 };
 
-/** Event handlers hold script; `srcdoc` holds a whole HTML document. */
-const refusedAttribute = (name: string): string | undefined =>
-  name.startsWith('on') || name === 'srcdoc'
-    ? `in the ${name} attribute, which holds ${name === 'srcdoc' ? 'HTML' : 'script'}`
-    : undefined;
+/** A compiled HTML template: its parts, and its elements as each reading sees them. */
+export type CompiledHtml = {
+  parts: PlaceholderText<HtmlSlot>;
+  /** The template's elements in each reading, placeholders as one word (see html-contexts.ts). */
+  elements: string[][];
+};
+
+const escapingOf = (context: HtmlContext): Escaping => {
+  switch (context.kind) {
+    case 'text': {
+      return 'html';
+    }
+    case 'css': {
+      return 'css';
+    }
+    case 'attribute': {
+      if (context.name === 'style') {
+        return context.quoted ? 'css-html' : 'css-strict';
+      }
+      return context.quoted ? 'html' : 'strict';
+    }
+    default: {
+      return 'strict';
+    }
+  }
+};
 
 /** Splits an HTML template into literal text and placeholders, each with its escaping. */
-export const compileHtmlTemplate = (template: string): PlaceholderText<HtmlSlot> => {
+export const compileHtmlTemplate = (template: string): CompiledHtml => {
   const matches = placeholdersIn(template);
-  const contexts = htmlContextsOf(
-    template,
-    matches.map(({ index, written }) => ({ start: index, end: index + written.length }))
-  );
-  /** Each URL attribute's parts so far, and where its text after the last placeholder starts. */
-  const urls = new Map<
-    object,
-    { url: UrlAttribute; parts: Array<string | HtmlSlot>; from: number; end: number }
-  >();
-  const segments = splitAtPlaceholders(template, matches, (match, position): HtmlSlot => {
-    const { written, root, path, index } = match;
+  const { contexts, marked, elements } = readHtmlTemplate(template, matches);
+  const slots: HtmlSlot[] = [];
+  const parts = splitAtPlaceholders(template, matches, ({ written, root, path }, position) => {
     const context = contexts[position] ?? { kind: 'text' };
-    const slot: HtmlSlot = { written, root, path, escaping: 'html' };
-    switch (context.kind) {
-      case 'text': {
-        return slot;
-      }
-      case 'raw': {
-        return { ...slot, escaping: 'strict' };
-      }
-      case 'css': {
-        return { ...slot, escaping: 'css' };
-      }
-      case 'refused': {
-        return { ...slot, refused: context.where };
-      }
-      case 'attribute': {
-        const { attribute, quoted } = context;
-        const css = attribute.name === 'style';
-        const refused = refusedAttribute(attribute.name);
-        const attributeSlot: HtmlSlot = {
-          ...slot,
-          escaping: css ? (quoted ? 'css-html' : 'css-strict') : quoted ? 'html' : 'strict',
-          ...(refused && { refused }),
-          ...(!quoted &&
-            attribute.start === index &&
-            attribute.end === index + written.length && { wholeUnquotedValue: true }),
-        };
-        if (urlAttributes.has(attribute.name)) {
-          let entry = urls.get(attribute);
-          if (!entry) {
-            const parts: Array<string | HtmlSlot> = [];
-            entry = {
-              url: { name: attribute.name, parts },
-              parts,
-              from: attribute.start,
-              end: attribute.end,
-            };
-            urls.set(attribute, entry);
-          }
-          entry.parts.push(template.slice(entry.from, index), attributeSlot);
-          entry.from = index + written.length;
-          attributeSlot.url = entry.url;
-        }
-        return attributeSlot;
-      }
-    }
+    const slot: HtmlSlot = {
+      written,
+      root,
+      path,
+      escaping: escapingOf(context),
+      ...(context.kind === 'refused' && { refused: context.where }),
+      ...(context.kind === 'attribute' && context.whole && { wholeUnquotedValue: true }),
+    };
+    slots.push(slot);
+    return slot;
   });
-  for (const entry of urls.values()) {
-    entry.parts.push(template.slice(entry.from, entry.end));
+  // A URL attribute's value as written, split at its markers: literal text and the slots.
+  for (const [position, context] of contexts.entries()) {
+    const slot = slots[position];
+    if (context.kind === 'attribute' && context.url && slot) {
+      slot.url = {
+        name: context.name,
+        kind: context.url,
+        parts: context.written
+          .split(marked.marker)
+          .map((part, index) => (index % 2 === 0 ? part : (slots[Number(part)] ?? ''))),
+      };
+    }
   }
-  return segments;
+  return { parts, elements };
 };
 
 const refusal = (slot: HtmlSlot, where: string, templateName: string) =>
@@ -111,13 +100,47 @@ const refusal = (slot: HtmlSlot, where: string, templateName: string) =>
     `The ${templateName} puts ${slot.written} ${where}, where no value can be inserted safely: move it into text or an ordinary attribute value.`
   );
 
+const isAlphanumeric = (code: number) =>
+  (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+
+/**
+ * Whether `written` ends with `&`, `&#`, `&name`… : a character reference that a value starting
+ * with a letter, a digit, `#` or `;` would complete (`&{{a}}` with `colon;` reads as `:`).
+ */
+const endsWithOpenReference = (written: string): boolean => {
+  let index = written.length;
+  while (index > 0 && isAlphanumeric(written.charCodeAt(index - 1))) {
+    index -= 1;
+  }
+  if (written[index - 1] === '#') {
+    index -= 1;
+  }
+  return written[index - 1] === '&';
+};
+
+const completesReference = /^[\da-z#;]/i;
+
 /** A value escaped for its slot (an empty whole unquoted value is `""`). */
-const escapeForSlot = (value: string, slot: HtmlSlot): string =>
-  value === '' && slot.wholeUnquotedValue ? '""' : escapeValue(value, slot.escaping);
+const escapeForSlot = (value: string, slot: HtmlSlot, written: string): string => {
+  if (value === '' && slot.wholeUnquotedValue) {
+    return '""';
+  }
+  const escaped = escapeValue(value, slot.escaping);
+  // In a <style> element character references are not read; everywhere else, the first
+  // character becomes one when it would complete a reference the template left open.
+  if (slot.escaping !== 'css' && completesReference.test(escaped) && endsWithOpenReference(written)) {
+    return `&#x${escaped.charCodeAt(0).toString(16)};${escaped.slice(1)}`;
+  }
+  return escaped;
+};
 
 /** The URL an attribute holds once the payload's values are in, as a reader decodes it. */
 const urlValueOf = (url: UrlAttribute, payload: Record<string, unknown>): string =>
-  decodeHTMLAttribute(fillPlaceholders(url.parts, payload, escapeForSlot));
+  decodeHTMLAttribute(
+    fillPlaceholders(url.parts, payload, (value, slot, _payload, written) =>
+      escapeForSlot(value, slot, written)
+    )
+  );
 
 /**
  * Fills an HTML template for one send: each value escaped for where it sits, every URL attribute
@@ -128,23 +151,23 @@ const urlValueOf = (url: UrlAttribute, payload: Record<string, unknown>): string
  *   or relative URL.
  */
 export const renderHtml = (
-  compiled: PlaceholderText<HtmlSlot>,
+  compiled: CompiledHtml,
   payload: Record<string, unknown>,
   templateName: string
 ): string =>
-  fillPlaceholders(compiled, payload, (value, slot) => {
+  fillPlaceholders(compiled.parts, payload, (value, slot, _payload, written) => {
     if (slot.refused !== undefined) {
       throw refusal(slot, slot.refused, templateName);
     }
     if (slot.url) {
-      checkUrl(slot.url.name, urlValueOf(slot.url, payload), slot.written);
+      checkUrl(slot.url, urlValueOf(slot.url, payload), slot.written);
     }
-    return escapeForSlot(value, slot);
+    return escapeForSlot(value, slot, written);
   });
 
 const compiledHtml = ownCache(
   'compiledHtml',
-  new LRUCache<string, PlaceholderText<HtmlSlot>>({ max: 256, memoMethod: compileHtmlTemplate })
+  new LRUCache<string, CompiledHtml>({ max: 256, memoMethod: compileHtmlTemplate })
 );
 
 /** {@link renderHtml} with the template compiled once and cached. */
