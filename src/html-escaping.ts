@@ -19,9 +19,15 @@ export type Escaping =
   /** CSS in an unquoted `style` attribute: CSS escapes, then letters and digits only. */
   | 'css-strict';
 
-/** Every character but letters and digits as a character reference: safe in any HTML context. */
+/**
+ * Every character but letters and digits as a character reference: safe in any HTML context.
+ * C1 controls stay as they are (a numeric reference to one reads as a Windows-1252 character).
+ */
 const strictHtml = (value: string): string =>
-  value.replaceAll(/[^\p{L}\p{N}]/gu, (character) => `&#x${(character.codePointAt(0) ?? 0).toString(16)};`);
+  value.replaceAll(
+    /[^\p{L}\p{N}\u0080-\u009F]/gu,
+    (character) => `&#x${(character.codePointAt(0) ?? 0).toString(16)};`
+  );
 
 /**
  * CSS escapes (`\3b `) for every character that could end a value, a declaration, a rule, a

@@ -4,6 +4,7 @@
  * tests' own parser-based oracle (test/support/html-oracle.ts).
  */
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import { renderContent } from '../src/render.js';
@@ -196,4 +197,132 @@ describe('placeholders where no value is safe are refused, naming the template',
       refused: expect.stringContaining(`The test template puts {{code}} ${where}`),
     });
   });
+});
+
+describe('any values, any template of these constructs', () => {
+  const slot = fc.constantFrom('{{a}}', '{{b}}', '{{c}}');
+  /** Markup holding placeholders: text, quoted and unquoted attributes, URLs, CSS, raw text, references. */
+  const leaf = fc.oneof(
+    slot.map((s) => `<p>${s}</p>`),
+    slot.map((s) => `<span title="${s}">t</span><span title='x ${s}'>t</span>`),
+    slot.map((s) => `<img alt=${s} width=${s}>`),
+    slot.map((s) => `<a href="${s}">l</a>`),
+    fc.tuple(slot, slot).map(([s, t]) => `<a href="${s}&${t}">l</a>`),
+    slot.map((s) => `<a href="https://x.test/?q=${s}&amp;r=1">l</a>`),
+    slot.map((s) => `<img src=${s}><img srcset="${s} 1x, b.png 2x">`),
+    slot.map((s) => `<p style="color: ${s}">s</p><p style=margin:${s}>s</p>`),
+    slot.map((s) => `<style>p { color: ${s} }</style>`),
+    slot.map((s) => `<textarea>${s}</textarea><title>${s}</title>`),
+    slot.map((s) => `<xmp>${s}</xmp>`),
+    slot.map((s) => `<meta http-equiv="refresh" content="0;url=${s}">`),
+    slot.map((s) => `<svg><a href="${s}"><text>${s}</text></a><title>${s}</title></svg>`),
+    slot.map(
+      (s) =>
+        `<svg><a><animate attributeName="href" values="${s}"/><set attributeName="href" to="${s}"/></a></svg>`
+    ),
+    slot.map((s) => `<math><mi>${s}</mi></math>`),
+    slot.map((s) => `<p>&amp;${s}&#106;${s}&</p>`),
+    slot.map((s) => `<table><tr><td width=${s}>${s}</td></tr></table>`),
+    fc.constantFrom('<p>plain &amp; text</p>', '<!-- note -->', '<br>'),
+    slot.map((s) => `<!-- ${s} -->`),
+    slot.map((s) => `<script>${s}</script>`)
+  );
+  const wrappers: Array<(inner: string) => string> = [
+    (inner) => `<svg>${inner}</svg>`,
+    (inner) => `<math>${inner}</math>`,
+    (inner) => `<svg><foreignObject>${inner}</foreignObject></svg>`,
+    (inner) => `<noscript>${inner}</noscript>`,
+    (inner) => `<!--[if mso]>${inner}<![endif]-->`,
+    (inner) => `<!--[if !mso]><!-->${inner}<!--<![endif]-->`,
+    (inner) => `<template>${inner}</template>`,
+    (inner) => `<div>${inner}</div>`,
+    (inner) => `<table><tr><td>${inner}</td></tr></table>`,
+    (inner) => `<textarea>${inner}</textarea>`,
+    (inner) => `<style>${inner}</style>`,
+  ];
+  const { template } = fc.letrec<{ template: string; wrapped: string; sequence: string }>((tie) => ({
+    template: fc.oneof({ depthSize: 'small' }, leaf, tie('wrapped'), tie('sequence')),
+    wrapped: fc
+      .tuple(fc.integer({ min: 0, max: wrappers.length - 1 }), tie('template'))
+      .map(([index, inner]) => wrappers[index]?.(inner) ?? ''),
+    sequence: fc.array(tie('template'), { minLength: 2, maxLength: 3 }).map((parts) => parts.join('')),
+  }));
+
+  const fragments = [
+    '</svg>',
+    '</math>',
+    '</noscript>',
+    '<![endif]-->',
+    '-->',
+    ']]>',
+    '</style>',
+    '</textarea>',
+    '</xmp>',
+    'javascript:alert(1)',
+    ' JaVa\tScRiPt:alert(1)',
+    'java',
+    'script:alert(1)',
+    'colon;alert(1)',
+    '#106;',
+    'x onmouseover=alert(1)',
+    '"',
+    "'",
+    '<',
+    '>',
+    '&',
+    ';background:url(x)',
+    '}',
+    '\u000B',
+    ' ',
+    '&#x6a;',
+    '',
+    'data:text/html,x',
+    '<img src=x onerror=alert(1)>',
+    '0;url=javascript:alert(1)',
+    'https://ok.test/',
+    '/relative',
+  ];
+  const hostile = fc.oneof(
+    fc.constantFrom(...fragments),
+    fc.string({ maxLength: 12 }),
+    fc.array(fc.constantFrom(...fragments), { maxLength: 4 }).map((parts) => parts.join(''))
+  );
+
+  it(
+    'sends only what keeps every reader’s elements, URLs and CSS as the template’s, and refuses the rest with a sentence',
+    { timeout: 120_000 },
+    () => {
+      const outcomes = { sent: 0, refusedUrl: 0, refusedPlace: 0 };
+      fc.assert(
+        fc.property(template, hostile, hostile, hostile, (content, a, b, c) => {
+          const payload = { a, b, c };
+          const outcome = outcomeOf(content, payload);
+          const reference = outcomeOf(content, harmless(payload));
+          if ('refused' in outcome) {
+            if ('html' in reference) {
+              outcomes.refusedUrl += 1;
+              expect(outcome.refused).toMatch(
+                /^The value for {{[abc]}} makes the [\w:-]+ attribute a "[^"]*:" URL; links and images made from payload values may only use http, https, mailto or a relative URL\.$/
+              );
+            } else {
+              outcomes.refusedPlace += 1;
+              // The template refuses harmless values too: the first placeholder in the way decides the sentence.
+              expect(outcome.refused).toMatch(
+                /^(The test template puts {{[abc]}} .*, where no value can be inserted safely|The value for {{[abc]}} makes the [\w:-]+ attribute a )/
+              );
+            }
+            return;
+          }
+          outcomes.sent += 1;
+          expect(reference).toHaveProperty('html');
+          expectSafe(content, payload, outcome.html);
+        }),
+        { numRuns: 400 }
+      );
+      // The grammar reached every outcome, so the property said something about each.
+      expect(outcomes.sent).toBeGreaterThan(100);
+      expect(outcomes.refusedUrl).toBeGreaterThan(10);
+      expect(outcomes.refusedPlace).toBeGreaterThan(10);
+    }
+  );
 });
