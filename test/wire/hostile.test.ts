@@ -218,7 +218,7 @@ const htmlStructure = (html: string): HtmlEvent[] => {
         visit('content' in child ? child.content : child);
         events.push({ close: child.tagName });
       } else if (child.nodeName === '#text') {
-        const { value } = child as DefaultTreeAdapterTypes.TextNode;
+        const { value } = child;
         const last = events.at(-1);
         if (last && 'text' in last) {
           last.text += value;
@@ -226,7 +226,7 @@ const htmlStructure = (html: string): HtmlEvent[] => {
           events.push({ text: value });
         }
       } else if (child.nodeName === '#comment') {
-        events.push({ comment: (child as DefaultTreeAdapterTypes.CommentNode).data });
+        events.push({ comment: (child).data });
       }
     }
   };
