@@ -136,8 +136,8 @@ type Reading = {
   document: DefaultTreeAdapterTypes.Document;
 };
 
-const read = (source: string, scriptingEnabled: boolean): Reading => {
-  const parser = new TokenWatchingParser({ scriptingEnabled, sourceCodeLocationInfo: true });
+const read = (source: string, scriptingEnabled: boolean, sourceCodeLocationInfo: boolean): Reading => {
+  const parser = new TokenWatchingParser({ scriptingEnabled, sourceCodeLocationInfo });
   parser.tokenizer.write(source, true);
   return { source, parser, document: parser.document };
 };
@@ -145,15 +145,16 @@ const read = (source: string, scriptingEnabled: boolean): Reading => {
 /** `<!--[if mso]>…<![endif]-->`: its content is HTML to Outlook (group 1). */
 const conditionalComment = /^\[if\s[^\]]*\]>([\s\S]*)<!\[endif\]$/i;
 
-/** The template as Outlook reads it: each conditional comment replaced by its content. */
+/** The text as Outlook reads it: each conditional comment replaced by its content. */
 const outlookSource = (reading: Reading): string | undefined => {
   let source = '';
   let last = 0;
-  for (const { data, location } of reading.parser.comments) {
+  for (const { data } of reading.parser.comments) {
     const content = conditionalComment.exec(data)?.[1];
-    if (content !== undefined && location) {
-      source += reading.source.slice(last, location.startOffset) + content;
-      last = location.endOffset;
+    const at = content === undefined ? -1 : reading.source.indexOf(`<!--${data}-->`, last);
+    if (at !== -1) {
+      source += reading.source.slice(last, at) + (content ?? '');
+      last = at + data.length + 7;
     }
   }
   return last === 0 ? undefined : source + reading.source.slice(last);
@@ -439,15 +440,17 @@ export const elementsOf = (document: DefaultTreeAdapterTypes.Document): string[]
 /**
  * The readings of an HTML text: scripting on, scripting off, and Outlook's when it holds
  * conditional comments. Scripting changes only how `<noscript>` is read: without one, one
- * reading serves both.
+ * reading serves both. Source locations (for attribute quotes) only when asked: they cost.
  */
-export const readingsOf = (source: string): Reading[] => {
-  const scriptingOff = read(source, false);
+export const readingsOf = (html: string, { locations = false } = {}): Reading[] => {
+  // Line breaks as the parser's input stream has them, so that source text and data agree.
+  const source = html.replaceAll(/\r\n?/g, '\n');
+  const scriptingOff = read(source, false, locations);
   const outlook = outlookSource(scriptingOff);
   return [
-    ...(/<noscript/i.test(source) ? [read(source, true)] : []),
+    ...(/<noscript/i.test(source) ? [read(source, true, locations)] : []),
     scriptingOff,
-    ...(outlook === undefined ? [] : [read(outlook, false)]),
+    ...(outlook === undefined ? [] : [read(outlook, false, locations)]),
   ];
 };
 
@@ -462,7 +465,7 @@ export type TemplateReading = {
 /** Reads an HTML template: each placeholder's context (the same in every reading, or refused). */
 export const readHtmlTemplate = (template: string, matches: readonly PlaceholderMatch[]): TemplateReading => {
   const marked = markTemplate(template, matches);
-  const readings = readingsOf(marked.source);
+  const readings = readingsOf(marked.source, { locations: true });
   const perReading = readings.map((reading) => contextsIn(reading, marked));
   return {
     contexts: matches.map((_match, position) =>

@@ -8,7 +8,7 @@ import { LRUCache } from 'lru-cache';
 
 import { ownCache } from './caches.js';
 import { generalError } from './errors.js';
-import { type HtmlContext, type UrlKind, readHtmlTemplate } from './html-contexts.js';
+import { type HtmlContext, type UrlKind, elementsOf, readHtmlTemplate, readingsOf } from './html-contexts.js';
 import { type Escaping, escapeValue } from './html-escaping.js';
 import {
   type Placeholder,
@@ -142,28 +142,87 @@ const urlValueOf = (url: UrlAttribute, payload: Record<string, unknown>): string
     )
   );
 
+/** A value holding one of these may be markup; only then does {@link renderHtml} re-read the email. */
+const markupCharacter = /[<>"'`]/;
+
+const sameElements = (found: readonly string[], expected: readonly string[] | undefined): boolean =>
+  expected !== undefined &&
+  found.length === expected.length &&
+  found.every((element, index) => element === expected[index]);
+
+/** Whether `html` has, in every reading, exactly the elements and attribute names of `expected`. */
+export const hasElements = (html: string, expected: readonly string[][]): boolean => {
+  const readings = readingsOf(html);
+  return (
+    readings.length === expected.length &&
+    readings.every(({ document }, index) => sameElements(elementsOf(document), expected[index]))
+  );
+};
+
+/** The template filled with a harmless value (`x`, or empty) in place of each value. */
+const harmlessRendering = (compiled: CompiledHtml, payload: Record<string, unknown>): string =>
+  fillPlaceholders(compiled.parts, payload, (value, slot, _payload, written) =>
+    escapeForSlot(value === '' ? '' : 'x', slot, written)
+  );
+
+const changedMarkup = (templateName: string) =>
+  generalError(
+    `A payload value (a user, organization or application name, the link or the code) would change the markup of the ${templateName}, so the email was not sent. Report the template to the connector's maintainers: the connector should have escaped the value.`
+  );
+
+/**
+ * The safety net: the rendered email, re-read with the same parser, must have the template's
+ * elements and attribute names in every reading. Compared with the template read with markers
+ * first, then (only on a difference) with harmless values, which an empty value can change.
+ */
+const verifyElements = (
+  compiled: CompiledHtml,
+  html: string,
+  payload: Record<string, unknown>,
+  templateName: string
+): void => {
+  if (hasElements(html, compiled.elements)) {
+    return;
+  }
+  const expected = readingsOf(harmlessRendering(compiled, payload)).map(({ document }) =>
+    elementsOf(document)
+  );
+  if (!hasElements(html, expected)) {
+    throw changedMarkup(templateName);
+  }
+};
+
 /**
  * Fills an HTML template for one send: each value escaped for where it sits, every URL attribute
- * holding a value checked.
+ * holding a value checked; when a value holds a markup character (`< > " ' \``), the email is
+ * re-read and must keep the template's elements and attribute names.
  *
  * @throws the host's `ConnectorError(General)` naming the placeholder and the template when a
  *   value would go where none is safe, or makes a URL attribute anything but an http(s), mailto
- *   or relative URL.
+ *   or relative URL; or naming the template when the email would not keep its elements.
  */
 export const renderHtml = (
   compiled: CompiledHtml,
   payload: Record<string, unknown>,
-  templateName: string
-): string =>
-  fillPlaceholders(compiled.parts, payload, (value, slot, _payload, written) => {
+  templateName: string,
+  { safetyNet = true } = {}
+): string => {
+  let markup = false;
+  const html = fillPlaceholders(compiled.parts, payload, (value, slot, _payload, written) => {
     if (slot.refused !== undefined) {
       throw refusal(slot, slot.refused, templateName);
     }
     if (slot.url) {
       checkUrl(slot.url, urlValueOf(slot.url, payload), slot.written);
     }
+    markup ||= markupCharacter.test(value);
     return escapeForSlot(value, slot, written);
   });
+  if (markup && safetyNet) {
+    verifyElements(compiled, html, payload, templateName);
+  }
+  return html;
+};
 
 const compiledHtml = ownCache(
   'compiledHtml',
