@@ -207,7 +207,7 @@ export const renderHtml = (
   templateName: string,
   { safetyNet = true } = {}
 ): string => {
-  let markup = false;
+  const values = { holdMarkup: false };
   const html = fillPlaceholders(compiled.parts, payload, (value, slot, _payload, written) => {
     if (slot.refused !== undefined) {
       throw refusal(slot, slot.refused, templateName);
@@ -215,10 +215,10 @@ export const renderHtml = (
     if (slot.url) {
       checkUrl(slot.url, urlValueOf(slot.url, payload), slot.written);
     }
-    markup ||= markupCharacter.test(value);
+    values.holdMarkup ||= markupCharacter.test(value);
     return escapeForSlot(value, slot, written);
   });
-  if (markup && safetyNet) {
+  if (values.holdMarkup && safetyNet) {
     verifyElements(compiled, html, payload, templateName);
   }
   return html;
