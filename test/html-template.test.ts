@@ -121,6 +121,28 @@ describe('the reproduced bypasses are closed', () => {
   });
 });
 
+describe('details of the reading', () => {
+  it('checks every URL of a ping list', () => {
+    expect(outcomeOf('<a href="/" ping="https://ok.test/ {{link}}">x</a>', { link: scriptLink })).toEqual({
+      refused: expect.stringContaining('makes the ping attribute a "javascript:" URL'),
+    });
+  });
+
+  it('keeps a numeric reference the template opened from being completed by a value', () => {
+    const content = '<a href="&#{{code}}">x</a>';
+    const payload = { code: '106;avascript:alert(1)' };
+    const html = renderHtml(content, payload);
+    expectSafe(content, payload, html);
+    expect(html).toBe('<a href="&#&#x31;06;avascript:alert(1)">x</a>');
+  });
+
+  it('reads a template that holds the text its placeholder markers would use', () => {
+    expect(renderHtml('<p title="zqph0qz">zqph {{code}} zqph0x</p>', { code: '<1>' })).toBe(
+      '<p title="zqph0qz">zqph &lt;1&gt; zqph0x</p>'
+    );
+  });
+});
+
 describe('everyday templates keep sending', () => {
   const payload = {
     code: '123456',
