@@ -325,9 +325,13 @@ const attributeContextOf = (
 /** Every placeholder's context in one reading (a placeholder missing from it has none). */
 const contextsIn = (reading: Reading, marked: MarkedTemplate): Map<number, ReadingContext> => {
   const contexts = new Map<number, ReadingContext>();
+  // A marker found twice (the template spelled one with character references): no one place.
+  const assign = (position: number, context: ReadingContext) => {
+    contexts.set(position, contexts.has(position) ? { kind: 'refused', where: notKept } : context);
+  };
   const set = (positions: number[], context: ReadingContext) => {
     for (const position of positions) {
-      contexts.set(position, context);
+      assign(position, context);
     }
   };
   const refuse = (text: string, where: string) => {
@@ -339,7 +343,7 @@ const contextsIn = (reading: Reading, marked: MarkedTemplate): Map<number, Readi
     for (const attribute of token.attrs) {
       refuse(attribute.name, 'where an attribute name is written');
       for (const position of markersIn(attribute.value, marked)) {
-        contexts.set(position, attributeContextOf(token, attribute, reading, marked));
+        assign(position, attributeContextOf(token, attribute, reading, marked));
       }
     }
   }
@@ -363,10 +367,7 @@ const contextsIn = (reading: Reading, marked: MarkedTemplate): Map<number, Readi
         parent !== undefined &&
         parent.namespaceURI !== html.NS.HTML &&
         inCdata(reading.source, start, reading.source.indexOf(marked.markerOf(position), start));
-      contexts.set(
-        position,
-        cdata ? { kind: 'refused', where: 'inside a CDATA section' } : textContextIn(parent)
-      );
+      assign(position, cdata ? { kind: 'refused', where: 'inside a CDATA section' } : textContextIn(parent));
     }
   }
   return contexts;

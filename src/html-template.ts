@@ -66,14 +66,21 @@ export const compileHtmlTemplate = (template: string): CompiledHtml => {
   const matches = placeholdersIn(template);
   const { contexts, marked, elements } = readHtmlTemplate(template, matches);
   const slots: HtmlSlot[] = [];
-  const parts = splitAtPlaceholders(template, matches, ({ written, root, path }, position) => {
+  const parts = splitAtPlaceholders(template, matches, ({ written, root, path, index }, position) => {
     const context = contexts[position] ?? { kind: 'text' };
+    const escaping = escapingOf(context);
+    const refused =
+      context.kind === 'refused'
+        ? context.where
+        : escaping.startsWith('css') && template[index + written.length] === '('
+          ? 'right before "(" in CSS, where its value would name a function such as url()'
+          : undefined;
     const slot: HtmlSlot = {
       written,
       root,
       path,
-      escaping: escapingOf(context),
-      ...(context.kind === 'refused' && { refused: context.where }),
+      escaping,
+      ...(refused !== undefined && { refused }),
       ...(context.kind === 'attribute' && context.whole && { wholeUnquotedValue: true }),
     };
     slots.push(slot);

@@ -214,6 +214,12 @@ describe('placeholders where no value is safe are refused, naming the template',
       'inside a <script> element',
     ],
     ['a repeated attribute', '<p title="a" title="{{code}}">x</p>', 'where the markup does not keep it'],
+    ['a CSS function name', '<p style="background: {{code}}(x.png)">x</p>', 'right before "(" in CSS'],
+    [
+      'a template that spells a marker with a character reference',
+      '<p title="&#x7a;qph0qz">{{code}}</p>',
+      'where the markup does not keep it',
+    ],
     ['a <script> attribute', '<script src="{{code}}"></script>', 'in an attribute of a <script> element'],
   ])('%s', (_name, content, where) => {
     expect(outcomeOf(content, { code: '1' })).toEqual({
@@ -256,6 +262,7 @@ describe('any values, any template of these constructs', () => {
     slot.map((s) => `<img src=${s}><img srcset="${s} 1x, b.png 2x">`),
     slot.map((s) => `<p style="color: ${s}">s</p><p style=margin:${s}>s</p>`),
     slot.map((s) => `<style>p { color: ${s} }</style>`),
+    slot.map((s) => `<p style="background: ${s}(x.png)">f</p>`),
     slot.map((s) => `<textarea>${s}</textarea><title>${s}</title>`),
     slot.map((s) => `<xmp>${s}</xmp>`),
     slot.map((s) => `<meta http-equiv="refresh" content="0;url=${s}">`),

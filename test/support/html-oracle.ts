@@ -141,14 +141,29 @@ export const unsafeUrls = (html: string): string[] =>
       })
   );
 
-/** The CSS delimiters in a style that are not escaped: a new declaration, rule or function adds one. */
+/** A CSS identifier as CSS reads it: escapes (`\\75 ` or `\\u`) decoded, lower-cased. */
+const cssIdentifier = (written: string): string =>
+  written
+    .replaceAll(
+      /\\([\da-f]{1,6})\s?|\\(.)/gis,
+      (_escape, hex: string | undefined, character: string | undefined) =>
+        hex ? String.fromCodePoint(Number.parseInt(hex, 16)) : (character ?? '')
+    )
+    .toLowerCase();
+
+/**
+ * The CSS delimiters in a style that are not escaped, each `(` with the function it opens
+ * (`url(`): a new declaration, rule or function shows as a difference.
+ */
 const cssDelimiters = (css: string): string => {
   let delimiters = '';
   for (let index = 0; index < css.length; index += 1) {
     const character = css[index];
     if (character === '\\') {
       index += 1;
-    } else if (character && ';:(){}'.includes(character)) {
+    } else if (character === '(') {
+      delimiters += `${cssIdentifier(/(?:[\w-]|\\[\da-f]{1,6}\s?|\\.)*$/i.exec(css.slice(0, index))?.[0] ?? '')}(`;
+    } else if (character && ';:){}'.includes(character)) {
       delimiters += character;
     }
   }
