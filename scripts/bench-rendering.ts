@@ -13,9 +13,10 @@ import { compileHtmlTemplate, renderHtml } from '../src/html-template.js';
 const { values: options } = parseArgs({ options: { sends: { type: 'string', default: '2000' } } });
 const sends = Number(options.sends);
 
-/** A default sign-in email, and an invitation as a designer might write it (about 3 KB). */
+/** The default invitation, and an invitation as a designer might write it (about 3 KB). */
 const templates = {
-  'default sign-in (0.3 KB)': defaultTemplates[0]?.content ?? '',
+  'default invitation (0.5 KB)':
+    defaultTemplates.find(({ usageType }) => usageType === 'OrganizationInvitation')?.content ?? '',
   'invitation, whole document (3 KB)':
     '<!DOCTYPE html><html><head><meta charset="utf-8"><title>{{organization.name}}</title>' +
     '<style>body{font-family:Arial,sans-serif}td{padding:8px}.button{background:#5d34f2;color:#fff}</style></head><body>' +
@@ -71,7 +72,7 @@ for (const [name, template] of Object.entries(templates)) {
 
 console.log(`Node ${process.version}, ${sends} renders per round, median of 5 rounds\n`);
 console.log(
-  "| template | compile (once, cold) | render, plain values | render, a value with & and ' (net off) | same, net on | net costs |"
+  '| template | compile (once, cold) | render, plain values | render, a name with an apostrophe (net off) | same, net on | net costs |'
 );
 console.log('|---|---|---|---|---|---|');
 console.log(rows.join('\n'));
