@@ -226,7 +226,7 @@ const htmlStructure = (html: string): HtmlEvent[] => {
           events.push({ text: value });
         }
       } else if (child.nodeName === '#comment') {
-        events.push({ comment: (child).data });
+        events.push({ comment: child.data });
       }
     }
   };
