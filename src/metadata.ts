@@ -200,7 +200,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     type: ConnectorConfigFormItemType.Json,
     required: required('headers'),
     defaultValue: {},
-    description: `Extra headers on every email, as a JSON object of header name to value, such as {"X-Logto-Tenant": "acme"}. One line of printable ASCII each (name up to ${headerLimits.name} characters without spaces or ":", value up to ${headerLimits.value}), at most ${headerLimits.count} headers. Headers the connector or SES writes itself (From, To, Cc, Bcc, Subject, Reply-To, Date, Message-ID, Return-Path, MIME and Content- headers, DKIM-Signature, X-Entity-Ref-ID, X-SES-…) are refused.`,
+    description: `Extra headers on every email, as a JSON object of header name to value, such as {"X-Logto-Tenant": "acme"}. One line of printable ASCII each (name up to ${headerLimits.name} characters without spaces or ":", value up to ${headerLimits.value}), at most ${headerLimits.count} headers. Headers the connector or SES writes itself (such as From, To, Cc, Bcc, Subject, Reply-To, Date, Message-ID, Return-Path, MIME and Content- headers, DKIM-Signature, X-Entity-Ref-ID, X-SES-…) are refused.`,
   },
   {
     key: 'tenantName',
