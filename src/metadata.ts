@@ -3,6 +3,7 @@ import { ConnectorConfigFormItemType, type ConnectorMetadata } from '@logto/conn
 import { configLimits, configShape, defaultTimeoutMs, retryPolicies } from './config.js';
 import { defaultTemplates } from './default-templates.js';
 import { entityRefIdModes, headerLimits } from './message-headers.js';
+import { logtoPlaceholders } from './placeholders.js';
 import { trackingModes } from './tracking.js';
 
 /**
@@ -72,8 +73,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     type: ConnectorConfigFormItemType.Json,
     required: required('templates'),
     defaultValue: defaultTemplates,
-    description:
-      'One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa; other usage types (Continue, Test in configs from before Logto 1.0) are kept but never used. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: {{code}}, {{link}}, {{locale}}, {{application.name}}, {{organization.name}}, {{user.name}}… Email templates stored in Logto take precedence: once Logto stores a Generic one in its default language, these are used only if Logto cannot be asked.',
+    description: `One { usageType, subject, content, contentType } per Logto flow; usageType is SignIn, Register, ForgotPassword, OrganizationInvitation, Generic, UserPermissionValidation, BindNewIdentifier, MfaVerification or BindMfa; other usage types (Continue, Test in configs from before Logto 1.0) are kept but never used. A Generic template is required: types without their own template use it. contentType is "text/html" (default; a plain-text part is added) or "text/plain". Placeholders: ${logtoPlaceholders.map((path) => `{{${path}}}`).join(', ')}… Email templates stored in Logto take precedence: once Logto stores a Generic one in its default language, these are used only if Logto cannot be asked.`,
   },
   {
     key: 'sesTemplates',
@@ -200,7 +200,7 @@ export const formItems: NonNullable<ConnectorMetadata['formItems']> = [
     type: ConnectorConfigFormItemType.Json,
     required: required('headers'),
     defaultValue: {},
-    description: `Extra headers on every email, as a JSON object of header name to value, such as {"X-Logto-Tenant": "acme"}. One line of printable ASCII each (name up to ${headerLimits.name} characters without spaces or ":", value up to ${headerLimits.value}), at most ${headerLimits.count} headers. Headers the connector or SES writes itself (From, To, Cc, Bcc, Subject, Reply-To, Date, Message-ID, Return-Path, MIME and Content- headers, DKIM-Signature, X-Entity-Ref-ID, X-SES-…) are refused.`,
+    description: `Extra headers on every email, as a JSON object of header name to value, such as {"X-Logto-Tenant": "acme"}. One line of printable ASCII each (name up to ${headerLimits.name} characters without spaces or ":", value up to ${headerLimits.value}), at most ${headerLimits.count} headers. Headers the connector or SES writes itself (such as From, To, Cc, Bcc, Subject, Reply-To, Date, Message-ID, Return-Path, MIME and Content- headers, DKIM-Signature, X-Entity-Ref-ID, X-SES-…) are refused.`,
   },
   {
     key: 'tenantName',

@@ -16,8 +16,9 @@ import {
   unexpectedFailure,
   unreadableConfig,
 } from './errors.js';
-import { toSendEmailInput } from './message.js';
+import { toSendEmailInput } from './send-email-input.js';
 import { connectorId } from './metadata.js';
+import { localeOf, payloadOf } from './placeholders.js';
 import { knownSecrets } from './redact.js';
 import { SendBudget } from './send-budget.js';
 import { sendEmail, sesFailure } from './send-email.js';
@@ -86,9 +87,8 @@ export const createSendMessage =
       budget.limitTo(config.timeoutMs);
       checkUsageType(data);
       const { to, type } = data;
-      // Logto always sends a payload; a hand-written caller may not.
-      const payload: Record<string, unknown> = (data as Partial<typeof data>).payload ?? {};
-      const locale = typeof payload.locale === 'string' ? payload.locale : undefined;
+      const payload = payloadOf(data);
+      const locale = localeOf(payload);
       budget.phase = 'template';
       // A template stored in SES for this type wins; Logto's lookup is then not needed.
       const template =

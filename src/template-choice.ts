@@ -14,6 +14,12 @@ export type ChosenTemplate = ContentTemplate & {
   source: 'logto' | 'config';
 };
 
+/** How an error names the template of a send: where it came from and the usage type. */
+export const templateNameOf = (template: Pick<ChosenTemplate, 'source'>, type: string): string =>
+  template.source === 'logto'
+    ? `email template for ${type} from Logto's email templates`
+    : `email template for ${type} in the connector's templates`;
+
 const fromLogto = async (
   getI18nEmailTemplate: GetI18nEmailTemplate,
   type: TemplateType,

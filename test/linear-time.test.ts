@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { redact } from '../src/redact.js';
 import { parseConfig } from '../src/index.js';
 import { normalizeAddress, parseMailbox, splitMailbox, splitMailboxList } from '../src/mailbox.js';
-import { compileTemplateText, fillPlaceholders, renderContent, renderHeaderText } from '../src/render.js';
+import { compileHtmlTemplate } from '../src/html-template.js';
+import { compilePlaceholders, fillPlaceholders } from '../src/placeholders.js';
+import { renderContent, renderHeaderText } from '../src/render.js';
 import { minimalConfig } from './fixtures.js';
 
 /** The smallest of a few timings: the run least disturbed by other work on the machine. */
@@ -111,36 +113,32 @@ const mailboxCases: Case[] = [
 ];
 
 const renderCases: Case[] = [
-  ['opening braces', repeat('{{'), (text) => compileTemplateText(text)],
-  ['a placeholder never closed', (length) => `{{${'a'.repeat(length)}`, (text) => compileTemplateText(text)],
-  ['placeholders of spaces', repeat('{{ a '), (text) => compileTemplateText(text)],
+  ['opening braces', repeat('{{'), (text) => compilePlaceholders(text)],
+  ['a placeholder never closed', (length) => `{{${'a'.repeat(length)}`, (text) => compilePlaceholders(text)],
+  ['placeholders of spaces', repeat('{{ a '), (text) => compilePlaceholders(text)],
   [
     'a placeholder with trailing spaces',
     (length) => `{{a${' '.repeat(length)}}`,
-    (text) => compileTemplateText(text),
+    (text) => compilePlaceholders(text),
   ],
   [
     'many placeholders',
     repeat('{{a.b}}'),
-    (text) => fillPlaceholders(compileTemplateText(text), { a: { b: 'x' } }),
+    (text) => fillPlaceholders(compilePlaceholders(text), { a: { b: 'x' } }),
   ],
   [
     'HTML of unfinished conditional comments',
     repeat('<!--[if-->'),
-    (text) => compileTemplateText(`${text}{{c}}`, { html: true }),
+    (text) => compileHtmlTemplate(`${text}{{c}}`),
   ],
-  ['HTML of open tags', repeat("<a b='{{c}}"), (text) => compileTemplateText(text, { html: true })],
-  ['HTML of comments', repeat('<!--<!-->{{c}}'), (text) => compileTemplateText(text, { html: true })],
+  ['HTML of open tags', repeat("<a b='{{c}}"), (text) => compileHtmlTemplate(text)],
+  ['HTML of comments', repeat('<!--<!-->{{c}}'), (text) => compileHtmlTemplate(text)],
   [
     'HTML of conditional comments',
     repeat('<!--[if mso]>{{c}}<![endif]-->'),
-    (text) => compileTemplateText(text, { html: true }),
+    (text) => compileHtmlTemplate(text),
   ],
-  [
-    'HTML of style elements',
-    repeat('<style>{{c}}</style'),
-    (text) => compileTemplateText(text, { html: true }),
-  ],
+  ['HTML of style elements', repeat('<style>{{c}}</style'), (text) => compileHtmlTemplate(text)],
   [
     'a value in a bare tag',
     repeat(' =\'"'),
@@ -180,20 +178,12 @@ const renderCases: Case[] = [
         { v: value }
       ),
   ],
-  [
-    'HTML of scripts',
-    repeat('<script><!--<script></script>-->'),
-    (text) => compileTemplateText(text, { html: true }),
-  ],
-  [
-    'HTML of URL attributes',
-    repeat('<a href="&amp;{{c}}">'),
-    (text) => compileTemplateText(text, { html: true }),
-  ],
+  ['HTML of scripts', repeat('<script><!--<script></script>-->'), (text) => compileHtmlTemplate(text)],
+  ['HTML of URL attributes', repeat('<a href="&amp;{{c}}">'), (text) => compileHtmlTemplate(text)],
   [
     'HTML of raw text never closed',
     (length) => `<xmp>${'</xm'.repeat(length / 4)}{{c}}`,
-    (text) => compileTemplateText(text, { html: true }),
+    (text) => compileHtmlTemplate(text),
   ],
   ['a header value of controls', repeat('\u0000\r'), (value) => renderHeaderText('{{v}}', { v: value })],
 ];

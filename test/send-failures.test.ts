@@ -36,6 +36,32 @@ const failureOf = async (data: unknown, config: unknown = minimalConfig): Promis
 };
 
 describe('hostile payloads', () => {
+  it.each([
+    [
+      'a config template',
+      undefined,
+      "The email template for SignIn in the connector's templates puts {{user.name}} inside a <script> element",
+    ],
+    [
+      'a Logto template',
+      async () => Promise.resolve({ subject: 's', content: '<script>{{user.name}}</script>' }),
+      "The email template for SignIn from Logto's email templates puts {{user.name}} inside a <script> element",
+    ],
+  ])('refuses a placeholder where no value is safe, naming it and %s', async (_name, lookup, sentence) => {
+    const config = {
+      ...minimalConfig,
+      templates: [{ usageType: 'Generic', subject: 's', content: '<script>{{user.name}}</script>' }],
+    };
+    const connector = await connectorWith(config, lookup);
+    const error = await rejectionOf(
+      connector.sendMessage(sendData(TemplateType.SignIn, { code: '1', user: { name: 'Ada' } }))
+    );
+    expect(error).toMatchObject({
+      code: ConnectorErrorCodes.General,
+      data: { errorDescription: expect.stringContaining(sentence) },
+    });
+  });
+
   it('turns a payload getter that throws into a general error naming the placeholder', async () => {
     const payload = {
       get code(): string {

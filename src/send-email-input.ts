@@ -7,7 +7,7 @@ import { messageHeadersFor } from './message-headers.js';
 import { endpointIdField } from './multi-region.js';
 import { renderContent, renderHeaderText } from './render.js';
 import { type StoredTemplate, toTemplateContent } from './ses-templates.js';
-import { type ChosenTemplate } from './template-choice.js';
+import { type ChosenTemplate, templateNameOf } from './template-choice.js';
 import { trackingOverridesFor } from './tracking.js';
 
 /** What a Logto template may add to the envelope: its sender and reply-to (stored SES templates add neither). */
@@ -100,9 +100,10 @@ const recipientOf = (to: unknown): string => {
 const simpleContentOf = (
   template: ChosenTemplate,
   payload: Record<string, unknown>,
-  headers: MessageHeader[]
+  headers: MessageHeader[],
+  templateName: string
 ): EmailContent => {
-  const { subject, html, text } = renderContent(template, payload);
+  const { subject, html, text } = renderContent(template, payload, templateName);
   return {
     Simple: {
       Subject: { Data: subject, Charset: charset },
@@ -145,7 +146,7 @@ export const toSendEmailInput = ({
   const content =
     template.source === 'ses'
       ? toTemplateContent(template, payload, headers)
-      : simpleContentOf(template, payload, headers);
+      : simpleContentOf(template, payload, headers, templateNameOf(template, type));
   const tags = Object.entries(config.tags ?? {}).map(([Name, Value]) => ({ Name, Value }));
 
   return {
