@@ -5,13 +5,14 @@
  *
  * | name | kept in | holds | bound |
  * |---|---|---|---|
- * | `parsedConfigs` | config-cache.ts | the frozen parse of each config, keyed by a digest of its JSON text | 16, least recently used dropped |
+ * | `parsedConfigs` | config-cache.ts | frozen JSON copies of configs and their frozen parse, found by comparing the data | 16, least recently used dropped |
  * | `sesClients` | ses-clients.ts | one SES client per connection settings, keyed by their digest | 8, the evicted one destroyed once idle |
  * | `compiledTexts` | render.ts | subjects and text templates split into placeholders | 256 |
  * | `compiledHtml` | html-template.ts | HTML templates split into placeholders, each with its escaping | 256 |
  * | `compiledAlternatives` | plain-text-part.ts | the plain-text part generated from each HTML template | 256 |
  *
- * No key holds a secret as readable text (both are SHA-256 digests); the parsed configs hold the
+ * No key holds a secret as readable text (`sesClients` keys are SHA-256 digests; `parsedConfigs`
+ * has no key); the kept config copies and the parsed configs hold the
  * secret as the config itself does.
  */
 

@@ -98,27 +98,25 @@ type SignedRequest = { headers?: Record<string, string | undefined> };
  * doctor) then holds none of them. Costs nothing on a request that succeeds.
  */
 export const scrubClientErrors = (client: SESv2Client): void => {
-  const scrub: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => async (args) => {
-    try {
-      return await next(args);
-    } catch (error: unknown) {
-      const { headers = {} } = args.request as SignedRequest;
-      const sent = [
-        headers['x-amz-security-token'],
-        headers.authorization,
-        signatureOf(headers.authorization),
-      ].filter((value): value is string => value !== undefined);
-      redactErrorChain(error, sent);
-      const identity = await client.config.credentials().catch(() => undefined);
-      redactErrorChain(
-        error,
-        [identity?.secretAccessKey, identity?.sessionToken].filter(
-          (value): value is string => value !== undefined
-        )
-      );
-      throw error;
-    }
+  const scrubbed = async (error: unknown, request: SignedRequest): Promise<never> => {
+    const { headers = {} } = request;
+    const sent = [headers['x-amz-security-token'], headers.authorization, signatureOf(headers.authorization)];
+    redactErrorChain(
+      error,
+      sent.filter((value): value is string => value !== undefined)
+    );
+    const identity = await client.config.credentials().catch(() => undefined);
+    redactErrorChain(
+      error,
+      [identity?.secretAccessKey, identity?.sessionToken].filter(
+        (value): value is string => value !== undefined
+      )
+    );
+    throw error;
   };
+  // No async frame on the way: a request that succeeds costs one `catch` registration.
+  const scrub: FinalizeRequestMiddleware<ServiceInputTypes, ServiceOutputTypes> = (next) => (args) =>
+    next(args).catch(async (error: unknown) => scrubbed(error, args.request as SignedRequest));
   // `finalizeRequest`, low priority: inside the retry loop and the signing (both high), so the
   // request seen here is the signed one, and the error of each attempt passes through.
   client.middlewareStack.add(scrub, {

@@ -100,6 +100,23 @@ export const connectionKey = ({
     )
     .digest('base64url');
 
+// The parsed configs the config cache hands out are frozen and serve every send of that config:
+// their key is digested once. A WeakMap needs no clearing: a key is a pure function of frozen
+// settings, and an entry dies with its config.
+const frozenKeys = new WeakMap<ConnectionSettings, string>();
+
+const keyOf = (settings: ConnectionSettings): string => {
+  if (!Object.isFrozen(settings)) {
+    return connectionKey(settings);
+  }
+  let key = frozenKeys.get(settings);
+  if (key === undefined) {
+    key = connectionKey(settings);
+    frozenKeys.set(settings, key);
+  }
+  return key;
+};
+
 /**
  * Runs `use` with the SES client for these connection settings, creating it on first use.
  * Clients live at module level because Logto calls the connector factory on almost every send;
@@ -109,7 +126,7 @@ export const withSesClient = async <Result>(
   settings: ConnectionSettings,
   use: (client: SESv2Client) => Promise<Result>
 ): Promise<Result> => {
-  const key = connectionKey(settings);
+  const key = keyOf(settings);
   let entry = clients.get(key);
   if (!entry) {
     entry = { client: createClient(settings), inFlight: 0, evicted: false };

@@ -1,8 +1,7 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 import fc from 'fast-check';
-import { LRUCache } from 'lru-cache';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 
 import {
   cachedConfigCount,
@@ -69,18 +68,6 @@ describe('serving a config parsed before', () => {
       (parsed as { region: string }).region = 'us-west-2';
     }).toThrow(TypeError);
     expect(parseConfigCached(fresh(fullConfig)).region).toBe('eu-west-1');
-  });
-});
-
-describe('keys', () => {
-  it('never keep the secret as readable text', () => {
-    const set = vi.spyOn(LRUCache.prototype, 'set');
-    parseConfigCached(fresh(fullConfig));
-    expect(set).toHaveBeenCalledTimes(1);
-    const [key] = set.mock.calls[0]!;
-    expect(key).toMatch(/^[\w-]{43}$/);
-    expect(String(key)).not.toContain(fullConfig.accessKeySecret);
-    set.mockRestore();
   });
 });
 
@@ -175,6 +162,7 @@ describe('what is not cached', () => {
   }
 
   const notPlainJson: Array<[string, () => unknown]> = [
+    ['a key holding undefined', () => ({ ...fresh(minimalConfig), replyTo: undefined })],
     ['NaN', () => ({ ...fresh(minimalConfig), timeoutMs: Number.NaN })],
     ['Infinity', () => ({ ...fresh(minimalConfig), timeoutMs: Number.POSITIVE_INFINITY })],
     ['-0', () => ({ ...fresh(minimalConfig), timeoutMs: -0 })],
@@ -219,14 +207,6 @@ describe('what is not cached', () => {
     for (const config of lookalikes) {
       expect(outcomeOf(() => parseConfigCached(config))).toEqual(outcomeOf(() => parseConfig(config)));
     }
-  });
-
-  it('takes a key holding undefined for an absent key, as JSON does', () => {
-    const withUndefined = { ...fresh(minimalConfig), replyTo: undefined };
-    const parsed = parseConfigCached(withUndefined);
-    expect(parsed).toEqual(parseConfig(withUndefined));
-    expect(parseConfigCached(fresh(minimalConfig))).toBe(parsed);
-    expect(cachedConfigCount()).toBe(1);
   });
 
   it('never matches a cached config with a value JSON cannot hold', () => {
