@@ -7,9 +7,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type MultiRegionEndpoint } from '@aws-sdk/client-sesv2';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { runCli } from '../../src/cli.js';
+import { parseConfig } from '../../src/config.js';
+import { askEndpointRegions } from '../../src/doctor/multi-region-endpoint.js';
+import { type SenderRead } from '../../src/ses-read.js';
+import { withSesClient } from '../../src/ses-clients.js';
 
 import { type AwsSesConfig, type DoctorCheck, resetConnectorState, runDoctor } from '../../src/index.js';
 import { type FakeSes, type FakeSesRegion, respond, startFakeSes } from '../support/fake-ses.js';
@@ -80,35 +85,92 @@ describe('the multi-region-endpoint check', () => {
     });
   });
 
-  it('passes for a READY endpoint whose two regions both have the sender verified, naming them', async () => {
-    fake.setRegions({
-      [homeRegion]: home({ multiRegionEndpoints: [endpoint] }),
-      [otherRegion]: { account: production, identities: { [senderDomain]: {} } },
-    });
-    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
-    expect(check.status).toBe('pass');
-    expect(check.summary).toContain(
-      `logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY`
-    );
-    // The endpoint was looked up in the configured region, the sender read in the other one.
-    const lists = fake.requests.filter(({ operation }) => operation === 'ListMultiRegionEndpoints');
-    expect(lists.map(({ region }) => region)).toEqual([homeRegion]);
-    expect(
-      fake.requests.some(
-        ({ operation, region }) => operation === 'GetEmailIdentity' && region === otherRegion
-      )
-    ).toBe(true);
-  });
-
-  it('fails, naming the region, when the sender is not verified in the secondary region', async () => {
+  it('with an endpoint override (the config, or AWS_ENDPOINT_URL_SESV2) lists the endpoint there but asks none of its regions, and says why', async () => {
+    // The secondary region has no sender: asking it would fail the check.
     fake.setRegions({
       [homeRegion]: home({ multiRegionEndpoints: [endpoint] }),
       [otherRegion]: { account: production },
     });
-    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
-    expect(check.status).toBe('fail');
-    expect(check.summary).toContain(`is not verified for sending in ${otherRegion}`);
-    expect(check.fix).toContain(`Verify ${senderDomain}`);
+    vi.stubEnv('AWS_ENDPOINT_URL_SESV2', fake.endpoint);
+    const withoutEndpoint = configFor({ endpointId });
+    delete withoutEndpoint.endpoint;
+    try {
+      for (const config of [configFor({ endpointId }), withoutEndpoint]) {
+        fake.reset();
+        expect(await checkOf('multi-region-endpoint', config)).toEqual({
+          id: 'multi-region-endpoint',
+          status: 'pass',
+          summary: `The multi-region endpoint logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY. Whether ${senderAddress} is verified in each of its regions was not checked: the endpoint override (${fake.endpoint}) serves one region, so the endpoint's regions cannot be asked through it; run the doctor without it to check them.`,
+        });
+        const lists = fake.requests.filter(({ operation }) => operation === 'ListMultiRegionEndpoints');
+        expect(lists.map(({ region }) => region)).toEqual([homeRegion]);
+        expect(new Set(fake.requests.map(({ region }) => region))).toEqual(new Set([homeRegion]));
+      }
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  describe('asking the sender in its regions (without an endpoint override)', () => {
+    /** The home region's read as the doctor hands it over: the domain verified there. */
+    const verifiedAtHome: SenderRead = {
+      address: senderAddress,
+      domain: senderDomain,
+      addressRead: { missing: true },
+      domainRead: { output: { VerifiedForSendingStatus: true, $metadata: {} } },
+    };
+    const ready: MultiRegionEndpoint = {
+      EndpointName: endpoint.name,
+      EndpointId: endpointId,
+      Status: 'READY',
+      Regions: endpoint.regions,
+    };
+    /** Asks the endpoint's regions as the doctor does: with the credentials of the doctor's client. */
+    const askAsTheDoctorDoes = async (raw: AwsSesConfig) => {
+      const config = parseConfig(raw);
+      return withSesClient(config, async (client) =>
+        askEndpointRegions(config, verifiedAtHome, ready, client.config.credentials)
+      );
+    };
+
+    it('passes when both regions have the sender verified, naming them; the home read is reused', async () => {
+      fake.setRegions({
+        [homeRegion]: home(),
+        [otherRegion]: { account: production, identities: { [senderDomain]: {} } },
+      });
+      const check = await askAsTheDoctorDoes(configFor({ endpointId }));
+      expect(check.status).toBe('pass');
+      expect(check.summary).toContain(
+        `logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY`
+      );
+      // Only the other region was asked (the address and the domain).
+      expect(fake.requests.map(({ operation, region }) => `${operation} ${region}`)).toEqual([
+        `GetEmailIdentity ${otherRegion}`,
+        `GetEmailIdentity ${otherRegion}`,
+      ]);
+    });
+
+    it('fails, naming the region, when the sender is not verified in the secondary region', async () => {
+      fake.setRegions({ [homeRegion]: home(), [otherRegion]: { account: production } });
+      const check = await askAsTheDoctorDoes(configFor({ endpointId }));
+      expect(check.status).toBe('fail');
+      expect(check.summary).toContain(`is not verified for sending in ${otherRegion}`);
+      expect(check.fix).toContain(`Verify ${senderDomain}`);
+    });
+
+    it('warns, naming the region, when the secondary region denies the read', async () => {
+      fake.setRegions({ [homeRegion]: home(), [otherRegion]: { account: production } });
+      fake.setReadAction(
+        'GetEmailIdentity',
+        respond.sesError('AccessDeniedException', 403, 'denied'),
+        otherRegion
+      );
+      expect(await askAsTheDoctorDoes(configFor({ endpointId }))).toMatchObject({
+        status: 'warn',
+        summary: `The multi-region endpoint logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY; whether ${senderAddress} is verified in ${otherRegion} could not be read.`,
+        fix: expect.stringContaining('Allow ses:GetEmailIdentity') as string,
+      });
+    });
   });
 
   it.each([
