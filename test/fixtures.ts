@@ -5,11 +5,13 @@ import {
   type EmailTemplateDetails,
 } from '@logto/connector-kit';
 
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
 
 import createConnector, { type AwsSesConfig, resetConnectorState, defaultTemplates } from '../src/index.js';
+// A type only: the emulator's module is loaded by useEmulator when a suite uses it.
+import type { Emulator } from './support/emulator.js';
 import { type FakeSes, respond, startFakeSes } from './support/fake-ses.js';
 
 /** Every Logto usage type, in the order of the kit's enum. */
@@ -288,10 +290,18 @@ export const useMockedSes = () => {
   return ses;
 };
 
+/** The input of the one SendEmail sent through {@link useMockedSes}'s mock (there must be exactly one). */
+export const sentInput = (ses: ReturnType<typeof useMockedSes>): SendEmailCommandInput => {
+  const calls = ses.commandCalls(SendEmailCommand);
+  expect(calls).toHaveLength(1);
+  return calls[0]!.args[0].input;
+};
+
 /**
  * The fake SES endpoint (test/support/fake-ses.ts) for the surrounding tests: started before the
- * first, closed after the last; after each test the mocks are restored, the connector's caches
- * dropped, and the fake's plan, default answer (success) and recorded requests reset. The returned
+ * first, closed after the last; after each test the mocks and stubbed environment variables are
+ * restored, the connector's caches dropped, and the fake's plan, default answer (success),
+ * regions (none) and recorded requests reset (its stored templates are kept). The returned
  * object's `fake` is set once the tests run.
  */
 export const useFakeSes = (): { fake: FakeSes } => {
@@ -301,12 +311,52 @@ export const useFakeSes = (): { fake: FakeSes } => {
   });
   afterEach(() => {
     vi.restoreAllMocks();
+    vi.unstubAllEnvs();
     resetConnectorState();
     ses.fake.setDefault(respond.succeed());
+    ses.fake.setRegions({});
     ses.fake.reset();
   });
   afterAll(async () => {
     await ses.fake.close();
   });
   return ses;
+};
+
+/**
+ * The local SES emulator (test/support/emulator.ts) for the surrounding tests: started before the
+ * first, closed after the last; after each test the connector's caches are dropped and the
+ * emulator's store emptied. The returned object stands for the emulator once the tests run.
+ */
+export const useEmulator = (): Emulator => {
+  let started: Emulator | undefined;
+  const emulator = (): Emulator => {
+    if (!started) {
+      throw new Error('The emulator starts before the first test: use it inside a test or hook.');
+    }
+    return started;
+  };
+  beforeAll(async () => {
+    // Loaded here: the suites that import these fixtures without the emulator do not load it.
+    const { startEmulator } = await import('./support/emulator.js');
+    started = await startEmulator();
+  });
+  afterEach(async () => {
+    resetConnectorState();
+    await emulator().clear();
+  });
+  afterAll(async () => {
+    await emulator().close();
+  });
+  return {
+    get endpoint() {
+      return emulator().endpoint;
+    },
+    get server() {
+      return emulator().server;
+    },
+    emails: async () => emulator().emails(),
+    clear: async () => emulator().clear(),
+    close: async () => emulator().close(),
+  };
 };

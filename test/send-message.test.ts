@@ -1,9 +1,4 @@
-import {
-  MessageRejected,
-  SESv2Client,
-  SendEmailCommand,
-  type SendEmailCommandInput,
-} from '@aws-sdk/client-sesv2';
+import { MessageRejected, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ZodError } from 'zod';
@@ -17,6 +12,7 @@ import {
   minimalConfig,
   rejectionOf,
   sendData,
+  sentInput,
   signInPayload,
   useMockedSes,
   withDefaultTemplates,
@@ -28,18 +24,11 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** The SendEmail input of the only call made. */
-const sentInput = (): SendEmailCommandInput => {
-  const calls = ses.commandCalls(SendEmailCommand);
-  expect(calls).toHaveLength(1);
-  return calls[0]!.args[0].input;
-};
-
 describe('a send as Logto makes it', () => {
   it('sends the full SendEmail input and resolves with the MessageId', async () => {
     const connector = await connectorWith(fullConfig);
     await expect(connector.sendMessage(sendData())).resolves.toBe('msg-1');
-    expect(sentInput()).toEqual({
+    expect(sentInput(ses)).toEqual({
       FromEmailAddress: '"Logto" <noreply@example.com>',
       FromEmailAddressIdentityArn: 'arn:aws:ses:eu-west-1:123456789012:identity/example.com',
       Destination: { ToAddresses: ['ada@example.com'] },
@@ -78,7 +67,7 @@ describe('a send as Logto makes it', () => {
   it('leaves optional fields out of the input when the config has none', async () => {
     const connector = await connectorWith(minimalConfig);
     await connector.sendMessage(sendData());
-    expect(Object.keys(sentInput()).sort()).toEqual([
+    expect(Object.keys(sentInput(ses)).sort()).toEqual([
       'ConfigurationOverrides',
       'Content',
       'Destination',
@@ -90,7 +79,7 @@ describe('a send as Logto makes it', () => {
   it('sends a text/plain template as text only', async () => {
     const connector = await connectorWith(fullConfig);
     await connector.sendMessage(sendData(TemplateType.Register));
-    expect(sentInput().Content?.Simple?.Body).toEqual({
+    expect(sentInput(ses).Content?.Simple?.Body).toEqual({
       Text: { Data: 'Your code is 123456.', Charset: 'UTF-8' },
     });
   });
@@ -98,7 +87,7 @@ describe('a send as Logto makes it', () => {
   it('sends a recipient with an international domain in punycode', async () => {
     const connector = await connectorWith(minimalConfig);
     await connector.sendMessage(sendData(TemplateType.SignIn, signInPayload, ' ada@bücher.de '));
-    expect(sentInput().Destination).toEqual({ ToAddresses: ['ada@xn--bcher-kva.de'] });
+    expect(sentInput(ses).Destination).toEqual({ ToAddresses: ['ada@xn--bcher-kva.de'] });
   });
 
   it('tolerates a missing payload', async () => {
@@ -107,13 +96,13 @@ describe('a send as Logto makes it', () => {
       typeof connector.sendMessage
     >[0];
     await connector.sendMessage(data);
-    expect(sentInput().Content?.Simple?.Subject?.Data).toBe('Code {{code}}');
+    expect(sentInput(ses).Content?.Simple?.Subject?.Data).toBe('Code {{code}}');
   });
 
   it('tags an unexpected usage type with a value SES accepts', async () => {
     const connector = await connectorWith(minimalConfig);
     await connector.sendMessage(sendData('New Type!' as unknown as TemplateType));
-    expect(sentInput().EmailTags?.[0]).toEqual({ Name: 'logto-usage-type', Value: 'New_Type_' });
+    expect(sentInput(ses).EmailTags?.[0]).toEqual({ Name: 'logto-usage-type', Value: 'New_Type_' });
   });
 });
 
@@ -129,7 +118,7 @@ describe("the Console's Send test email", () => {
       config
     );
     expect(getConfig).not.toHaveBeenCalled();
-    const input = sentInput();
+    const input = sentInput(ses);
     expect(input.FromEmailAddress).toBe('"Test" <test@example.com>');
     expect(input.Content?.Simple?.Subject?.Data).toBe(`Your verification code is ${consoleTestCode}`);
     expect(input.Content?.Simple?.Body?.Text?.Data).toContain(consoleTestCode);
@@ -197,12 +186,12 @@ describe('From and Reply-To of Logto per-language templates', () => {
 
   it('uses a display-name-only sendFrom with the config address', async () => {
     await sendWithLogtoTemplate({ sendFrom: '{{application.name}} via Acme' });
-    expect(sentInput().FromEmailAddress).toBe('"Acme Portal via Acme" <noreply@example.com>');
+    expect(sentInput(ses).FromEmailAddress).toBe('"Acme Portal via Acme" <noreply@example.com>');
   });
 
   it('uses a full sendFrom, name and address', async () => {
     await sendWithLogtoTemplate({ sendFrom: '{{organization.name}} <team@example.org>' });
-    expect(sentInput().FromEmailAddress).toBe('"Acme Corp" <team@example.org>');
+    expect(sentInput(ses).FromEmailAddress).toBe('"Acme Corp" <team@example.org>');
   });
 
   it('keeps the config display name when sendFrom is an address alone', async () => {
@@ -210,7 +199,7 @@ describe('From and Reply-To of Logto per-language templates', () => {
       { sendFrom: 'other@example.org' },
       { ...minimalConfig, emailAddress: 'Logto <noreply@example.com>' }
     );
-    expect(sentInput().FromEmailAddress).toBe('"Logto" <other@example.org>');
+    expect(sentInput(ses).FromEmailAddress).toBe('"Logto" <other@example.org>');
   });
 
   it('never lets an inserted name change the sending address', async () => {
@@ -219,7 +208,7 @@ describe('From and Reply-To of Logto per-language templates', () => {
       application: { name: 'Evil <attacker@evil.test>\r\nBcc: x@evil.test' },
     };
     await sendWithLogtoTemplate({ sendFrom: '{{application.name}}' }, minimalConfig, payload);
-    expect(sentInput().FromEmailAddress).toBe(
+    expect(sentInput(ses).FromEmailAddress).toBe(
       '"Evil <attacker@evil.test> Bcc: x@evil.test" <noreply@example.com>'
     );
   });
@@ -260,7 +249,7 @@ describe('From and Reply-To of Logto per-language templates', () => {
       { sendFrom: 'Acme <noreply@acme.test>' },
       { region: 'us-east-1', templates: minimalConfig.templates }
     );
-    expect(sentInput().FromEmailAddress).toBe('"Acme" <noreply@acme.test>');
+    expect(sentInput(ses).FromEmailAddress).toBe('"Acme" <noreply@acme.test>');
   });
 
   it("replaces the config's Reply-To with the template's, placeholders filled", async () => {
@@ -268,7 +257,7 @@ describe('From and Reply-To of Logto per-language templates', () => {
       { replyTo: '{{user.primaryEmail}}, "Help, Desk" <help@example.com>' },
       { ...minimalConfig, replyTo: 'config@example.com' }
     );
-    expect(sentInput().ReplyToAddresses).toEqual(['ada@example.com', '"Help, Desk" <help@example.com>']);
+    expect(sentInput(ses).ReplyToAddresses).toEqual(['ada@example.com', '"Help, Desk" <help@example.com>']);
   });
 
   it('fails with a sentence when a Reply-To is not an address', async () => {

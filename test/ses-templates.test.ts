@@ -22,17 +22,12 @@ import {
   minimalConfig,
   rejectionOf,
   sendData,
+  sentInput,
   signInPayload,
   useMockedSes,
 } from './fixtures.js';
 
 const ses = useMockedSes();
-
-const sentInput = (): SendEmailCommandInput => {
-  const calls = ses.commandCalls(SendEmailCommand);
-  expect(calls).toHaveLength(1);
-  return calls[0]!.args[0].input;
-};
 
 const problemsOf = (config: unknown): string[] => {
   const result = configGuard.safeParse(config);
@@ -59,7 +54,7 @@ describe('the SendEmail input with sesTemplates and endpointId', () => {
     });
     await connector.sendMessage(sendData(TemplateType.SignIn));
 
-    const input = sentInput();
+    const input = sentInput(ses);
     expect(input.EndpointId).toBe('abcd1234.efgh');
     expect(input.Content).toEqual({
       Template: {
@@ -75,7 +70,7 @@ describe('the SendEmail input with sesTemplates and endpointId', () => {
     const connector = await connectorWith(minimalConfig);
     await connector.sendMessage(sendData(TemplateType.SignIn));
 
-    const input = sentInput();
+    const input = sentInput(ses);
     expect(input).not.toHaveProperty('EndpointId');
     expect(input.Content).toHaveProperty('Simple');
     expect(input.Content).not.toHaveProperty('Template');
@@ -95,7 +90,7 @@ describe('the SendEmail input with sesTemplates and endpointId', () => {
     const connector = await connectorWith({ ...minimalConfig, sesTemplates: { SignIn: arn } }, lookup);
     await connector.sendMessage(sendData(TemplateType.SignIn));
 
-    const input = sentInput();
+    const input = sentInput(ses);
     expect(lookup).not.toHaveBeenCalled();
     expect(input.FromEmailAddress).toBe('noreply@example.com');
     expect(input).not.toHaveProperty('ReplyToAddresses');

@@ -11,33 +11,18 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { type DoctorReport } from '../../src/index.js';
-import { accessKeyId, secret } from '../fixtures.js';
+import { secret } from '../fixtures.js';
 import { useConfigFolder } from '../support/cli-configs.js';
 import { type FakeSes, respond, startFakeSes } from '../support/fake-ses.js';
 import { repoRoot } from '../support/repo.js';
-import {
-  healthyChecks,
-  homeRegion,
-  recipientAddress,
-  senderAddress,
-  sesScenarios,
-} from '../support/ses-scenarios.js';
+import { healthyChecks, recipientAddress, scenarioConfig, sesScenarios } from '../support/ses-scenarios.js';
 
 const builtCli = join(repoRoot, 'lib', 'cli.js');
 const configs = useConfigFolder();
 
 let fake: FakeSes;
 
-const configFor = () => ({
-  accessKeyId,
-  accessKeySecret: secret,
-  region: homeRegion,
-  endpoint: fake.endpoint,
-  emailAddress: `Acme <${senderAddress}>`,
-  configurationSetName: 'logto-auth',
-  timeoutMs: 3000,
-  templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
-});
+const configFor = () => scenarioConfig(fake.endpoint);
 
 type Spawned = { code: number | null; stdout: string; stderr: string };
 

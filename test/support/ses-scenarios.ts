@@ -2,7 +2,8 @@
  * SES set-ups the doctor and the send-path diagnosis are tested against, as fake SES regions
  * (test/support/fake-ses.ts). One sender, one recipient, one home region.
  */
-import { type DoctorCheckId, type DoctorCheckStatus } from '../../src/index.js';
+import { type AwsSesConfig, type DoctorCheckId, type DoctorCheckStatus } from '../../src/index.js';
+import { configAt } from '../fixtures.js';
 
 import { type FakeSesRegion } from './fake-ses.js';
 
@@ -14,6 +15,28 @@ export const senderAddress = 'noreply@example.com';
 export const senderDomain = 'example.com';
 export const recipientAddress = 'ada@example.org';
 export const configurationSetName = 'logto-auth';
+
+/** Fields of a config to replace; `undefined` removes the field. */
+export type ConfigOverrides = { [Key in keyof AwsSesConfig]?: AwsSesConfig[Key] | undefined };
+
+/**
+ * A config for these set-ups: static credentials, {@link homeRegion}, the sender
+ * {@link senderAddress}, {@link configurationSetName}, a 3000 ms bound, one Generic template, sending
+ * to (and read through) the fake SES at `endpoint`. An override of `undefined` removes the field,
+ * as JSON drops it.
+ */
+export const scenarioConfig = (endpoint: string, overrides: ConfigOverrides = {}): AwsSesConfig =>
+  JSON.parse(
+    JSON.stringify({
+      ...configAt(endpoint, {
+        region: homeRegion,
+        emailAddress: `Acme <${senderAddress}>`,
+        configurationSetName,
+        timeoutMs: 3000,
+      }),
+      ...overrides,
+    })
+  ) as AwsSesConfig;
 
 const production = {
   productionAccessEnabled: true,

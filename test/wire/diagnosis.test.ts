@@ -6,37 +6,32 @@
  */
 import { ConnectorError, ConnectorErrorCodes, TemplateType } from '@logto/connector-kit';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import createConnector, { type AwsSesConfig, resetConnectorState } from '../../src/index.js';
+import createConnector, { type AwsSesConfig } from '../../src/index.js';
 import { diagnoseSendFailure, parseFailedIdentities } from '../../src/diagnosis.js';
-import { type FakeSes, respond, startFakeSes } from '../support/fake-ses.js';
+import { respond } from '../support/fake-ses.js';
 import {
+  type ConfigOverrides,
   configurationSetName,
   homeRegion,
   notVerified,
   recipientAddress,
   senderAddress,
+  scenarioConfig,
   senderDomain,
   sesScenarios,
 } from '../support/ses-scenarios.js';
 import { stubNoAwsCredentials } from '../support/no-aws-credentials.js';
-import { accessKeyId, rejectionOf, secret } from '../fixtures.js';
+import { accessKeyId, rejectionOf, secret, useFakeSes } from '../fixtures.js';
 
-let fake: FakeSes;
+const ses = useFakeSes();
 let stored: AwsSesConfig;
 let connector: Awaited<ReturnType<typeof createConnector>>;
 
-const configFor = (overrides: Partial<AwsSesConfig> = {}): AwsSesConfig => ({
-  accessKeyId,
-  accessKeySecret: secret,
-  region: homeRegion,
-  endpoint: fake.endpoint,
-  emailAddress: `Acme <${senderAddress}>`,
-  timeoutMs: 3000,
-  templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
-  ...overrides,
-});
+/** The scenarios' config without a configuration set. */
+const configFor = (overrides?: ConfigOverrides) =>
+  scenarioConfig(ses.fake.endpoint, { configurationSetName: undefined, ...overrides });
 
 const send = async (to = recipientAddress) =>
   connector.sendMessage({ to, type: TemplateType.Generic, payload: { code: '123456' } });
@@ -51,26 +46,14 @@ const failure = async (to?: string): Promise<Failure> => {
   return error as Failure;
 };
 
-const operations = () => fake.requests.map(({ operation }) => operation);
+const operations = () => ses.fake.requests.map(({ operation }) => operation);
 
 beforeAll(async () => {
-  fake = await startFakeSes();
   connector = await createConnector({ getConfig: async () => Promise.resolve(stored) });
 });
 
 beforeEach(() => {
-  fake.reset();
-  fake.setDefault(respond.succeed());
   stored = configFor();
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
-
-afterAll(async () => {
-  resetConnectorState();
-  await fake.close();
 });
 
 describe('parsing SES\'s "not verified" message', () => {
@@ -93,7 +76,7 @@ describe('a send SES accepts', () => {
     // SES accepts a message to a suppressed address (and drops it): nothing to diagnose at send time.
     ['a suppressed recipient', sesScenarios.suppressedRecipient],
   ])('%s: makes no request but SendEmail', async (_label, regions) => {
-    fake.setRegions(regions);
+    ses.fake.setRegions(regions);
     await send();
     expect(operations()).toEqual(['SendEmail']);
   });
@@ -101,8 +84,8 @@ describe('a send SES accepts', () => {
 
 describe('the recipient is not verified (the sandbox)', () => {
   it('names the recipient and the sandbox, confirmed by GetAccount', async () => {
-    fake.setRegions(sesScenarios.sandbox);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
+    ses.fake.setRegions(sesScenarios.sandbox);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
 
     const error = await failure();
 
@@ -132,9 +115,9 @@ describe('the recipient is not verified (the sandbox)', () => {
   });
 
   it('AccessDenied on GetAccount: the parse alone, plus the IAM action that would say more', async () => {
-    fake.setRegions(sesScenarios.sandbox);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
-    fake.setReadAction('GetAccount', respond.sesError('AccessDeniedException', 403, 'not authorized'));
+    ses.fake.setRegions(sesScenarios.sandbox);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
+    ses.fake.setReadAction('GetAccount', respond.sesError('AccessDeniedException', 403, 'not authorized'));
 
     const error = await failure();
 
@@ -150,9 +133,9 @@ describe('the recipient is not verified (the sandbox)', () => {
   });
 
   it('a throttled GetAccount (retried, then given up) is ignored the same way', async () => {
-    fake.setRegions(sesScenarios.sandbox);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
-    fake.setReadAction('GetAccount', respond.sesError('TooManyRequestsException', 429, 'slow down'));
+    ses.fake.setRegions(sesScenarios.sandbox);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
+    ses.fake.setReadAction('GetAccount', respond.sesError('TooManyRequestsException', 429, 'slow down'));
 
     const error = await failure();
 
@@ -165,9 +148,9 @@ describe('the recipient is not verified (the sandbox)', () => {
   it('a hanging GetAccount does not push the send past timeoutMs', async () => {
     const timeoutMs = 1000;
     stored = configFor({ timeoutMs });
-    fake.setRegions(sesScenarios.sandbox);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
-    fake.setReadAction('GetAccount', respond.hang());
+    ses.fake.setRegions(sesScenarios.sandbox);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
+    ses.fake.setReadAction('GetAccount', respond.hang());
 
     const started = performance.now();
     const error = await failure();
@@ -184,8 +167,8 @@ describe('the recipient is not verified (the sandbox)', () => {
   it('makes no read when the send itself used up timeoutMs', async () => {
     const timeoutMs = 600;
     stored = configFor({ timeoutMs });
-    fake.setRegions(sesScenarios.sandbox);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress), 570));
+    ses.fake.setRegions(sesScenarios.sandbox);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress), 570));
 
     const started = performance.now();
     const error = await failure();
@@ -203,13 +186,13 @@ describe('the recipient is not verified (the sandbox)', () => {
 
 describe('the sender is not verified', () => {
   it('verified only in another region: neither the address nor its domain exists here', async () => {
-    fake.setRegions(sesScenarios.senderElsewhere);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
 
     const error = await failure();
 
     // The domain first, then the address: two reads, no more.
-    expect(fake.requests.map(({ operation, path }) => `${operation} ${path}`)).toEqual([
+    expect(ses.fake.requests.map(({ operation, path }) => `${operation} ${path}`)).toEqual([
       'SendEmail /v2/email/outbound-emails',
       `GetEmailIdentity /v2/email/identities/${senderDomain}`,
       'GetEmailIdentity /v2/email/identities/noreply%40example.com',
@@ -229,8 +212,8 @@ describe('the sender is not verified', () => {
   });
 
   it('DKIM pending: the domain exists, its CNAME records are not found yet', async () => {
-    fake.setRegions(sesScenarios.dkimPending);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    ses.fake.setRegions(sesScenarios.dkimPending);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
 
     const error = await failure();
 
@@ -248,10 +231,10 @@ describe('the sender is not verified', () => {
   });
 
   it('a pending address identity: open the verification email', async () => {
-    fake.setRegions({
+    ses.fake.setRegions({
       [homeRegion]: { identities: { [senderAddress]: { verificationStatus: 'PENDING' } } },
     });
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
 
     const error = await failure();
 
@@ -265,12 +248,12 @@ describe('the sender is not verified', () => {
   });
 
   it('a failed domain verification says so, with its status', async () => {
-    fake.setRegions({
+    ses.fake.setRegions({
       [homeRegion]: {
         identities: { [senderDomain]: { verificationStatus: 'FAILED', dkimStatus: 'FAILED' } },
       },
     });
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderDomain)));
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderDomain)));
 
     const error = await failure();
 
@@ -281,9 +264,12 @@ describe('the sender is not verified', () => {
   });
 
   it('AccessDenied on GetEmailIdentity: the parse alone, plus ses:GetEmailIdentity', async () => {
-    fake.setRegions(sesScenarios.senderElsewhere);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
-    fake.setReadAction('GetEmailIdentity', respond.sesError('AccessDeniedException', 403, 'not authorized'));
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    ses.fake.setReadAction(
+      'GetEmailIdentity',
+      respond.sesError('AccessDeniedException', 403, 'not authorized')
+    );
 
     const error = await failure();
 
@@ -303,8 +289,8 @@ describe('the sender is not verified', () => {
   });
 
   it('both failed: GetAccount and the domain, two reads, both named', async () => {
-    fake.setRegions({ [homeRegion]: {} });
-    fake.plan(
+    ses.fake.setRegions({ [homeRegion]: {} });
+    ses.fake.plan(
       respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress, recipientAddress))
     );
 
@@ -336,8 +322,8 @@ describe('failures that are not "not verified"', () => {
     ['throttling', respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.')],
   ])('%s: keeps its classification and makes no read', async (_label, action) => {
     stored = configFor({ configurationSetName });
-    fake.setRegions(sesScenarios.missingConfigurationSet);
-    fake.setDefault(action);
+    ses.fake.setRegions(sesScenarios.missingConfigurationSet);
+    ses.fake.setDefault(action);
 
     const error = await failure();
 
@@ -355,20 +341,20 @@ describe('failures that are not "not verified"', () => {
 
     expect(error.data.sesErrorName).toBe('CredentialsProviderError');
     expect(error.data).not.toHaveProperty('diagnosis');
-    expect(fake.count).toBe(0);
+    expect(ses.fake.count).toBe(0);
   });
 
   it('an invalid config: no request at all', async () => {
     stored = configFor({ region: 'Ireland' });
     const error = await failure();
     expect(error.code).toBe(ConnectorErrorCodes.InvalidConfig);
-    expect(fake.count).toBe(0);
+    expect(ses.fake.count).toBe(0);
   });
 });
 
 describe('less common rejections', () => {
   it('identities SES lists that are neither the sender nor the recipient: the error is left as it was', async () => {
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, 'other@example.net')));
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, 'other@example.net')));
     const error = await failure();
     expect(error.data).not.toHaveProperty('diagnosis');
     expect(operations()).toEqual(['SendEmail']);
@@ -376,8 +362,8 @@ describe('less common rejections', () => {
 
   it('a bare From address, and a recipient listed although the account has production access', async () => {
     stored = configFor({ emailAddress: senderAddress });
-    fake.setRegions(sesScenarios.healthyProduction);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
+    ses.fake.setRegions(sesScenarios.healthyProduction);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, recipientAddress)));
 
     const error = await failure();
 
@@ -386,8 +372,8 @@ describe('less common rejections', () => {
   });
 
   it('a sender listed although its domain is verified: points at the identity ARN and policy', async () => {
-    fake.setRegions(sesScenarios.healthyProduction);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    ses.fake.setRegions(sesScenarios.healthyProduction);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
 
     const error = await failure();
 
@@ -400,9 +386,9 @@ describe('less common rejections', () => {
   });
 
   it('the domain read fails in another way: the address is not read, the IAM clause is given', async () => {
-    fake.setRegions(sesScenarios.senderElsewhere);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
-    fake.planRead('GetEmailIdentity', respond.serverError(400));
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    ses.fake.planRead('GetEmailIdentity', respond.serverError(400));
 
     const error = await failure();
 
@@ -412,10 +398,10 @@ describe('less common rejections', () => {
   });
 
   it('the domain is not found and the address read fails: no sender identity, the IAM clause', async () => {
-    fake.setRegions(sesScenarios.senderElsewhere);
-    fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
-    fake.planRead('GetEmailIdentity', respond.succeed());
-    fake.planRead('GetEmailIdentity', respond.serverError(400));
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
+    ses.fake.plan(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+    ses.fake.planRead('GetEmailIdentity', respond.succeed());
+    ses.fake.planRead('GetEmailIdentity', respond.serverError(400));
 
     const error = await failure();
 
@@ -425,12 +411,12 @@ describe('less common rejections', () => {
   });
 
   it('both failed and both reads denied: one clause names both actions', async () => {
-    fake.setRegions({ [homeRegion]: {} });
-    fake.plan(
+    ses.fake.setRegions({ [homeRegion]: {} });
+    ses.fake.plan(
       respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress, recipientAddress))
     );
-    fake.setReadAction('GetAccount', respond.sesError('AccessDeniedException', 403, 'no'));
-    fake.setReadAction('GetEmailIdentity', respond.sesError('AccessDeniedException', 403, 'no'));
+    ses.fake.setReadAction('GetAccount', respond.sesError('AccessDeniedException', 403, 'no'));
+    ses.fake.setReadAction('GetEmailIdentity', respond.sesError('AccessDeniedException', 403, 'no'));
 
     const error = await failure();
 
@@ -458,14 +444,14 @@ describe('secrets', () => {
         // SES's list may hold anything; a secret smuggled into it must not come out.
         fc.constantFrom([], [secret], [`${secret}@example.com`], [sessionToken]),
         async (regions, identities, readFault, smuggled) => {
-          fake.reset();
-          fake.setRegions(regions);
-          fake.plan(
+          ses.fake.reset();
+          ses.fake.setRegions(regions);
+          ses.fake.plan(
             respond.sesError('MessageRejected', 400, notVerified(homeRegion, ...identities, ...smuggled))
           );
           if (readFault) {
-            fake.setReadAction('GetAccount', readFault);
-            fake.setReadAction('GetEmailIdentity', readFault);
+            ses.fake.setReadAction('GetAccount', readFault);
+            ses.fake.setReadAction('GetEmailIdentity', readFault);
           }
           const error = await failure();
           const printed = JSON.stringify({ data: error.data, message: error.message });
@@ -479,7 +465,7 @@ describe('secrets', () => {
   }, 30_000);
 
   it("drops a secret from SES's list even when nothing redacted the message before", async () => {
-    fake.setRegions(sesScenarios.sandbox);
+    ses.fake.setRegions(sesScenarios.sandbox);
     const raw = Object.assign(new Error(notVerified(homeRegion, `${secret}@example.com`, recipientAddress)), {
       name: 'MessageRejected',
     });
@@ -492,7 +478,7 @@ describe('secrets', () => {
         error: raw,
         config: {
           region: homeRegion,
-          endpoint: fake.endpoint,
+          endpoint: ses.fake.endpoint,
           accessKeyId,
           accessKeySecret: secret,
           timeoutMs: 2000,

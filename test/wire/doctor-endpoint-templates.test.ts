@@ -7,37 +7,34 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type MultiRegionEndpoint } from '@aws-sdk/client-sesv2';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 
 import { runCli } from '../../src/cli.js';
+import { parseConfig } from '../../src/config.js';
+import { askEndpointRegions } from '../../src/doctor/multi-region-endpoint.js';
+import { type SenderRead } from '../../src/ses-read.js';
+import { withSesClient } from '../../src/ses-clients.js';
 
-import { type AwsSesConfig, type DoctorCheck, resetConnectorState, runDoctor } from '../../src/index.js';
-import { type FakeSes, type FakeSesRegion, respond, startFakeSes } from '../support/fake-ses.js';
+import { type AwsSesConfig, type DoctorCheck, runDoctor } from '../../src/index.js';
+import { type FakeSesRegion, respond } from '../support/fake-ses.js';
 import {
+  type ConfigOverrides,
   configurationSetName,
   homeRegion,
   otherRegion,
+  scenarioConfig,
   senderAddress,
   senderDomain,
 } from '../support/ses-scenarios.js';
-import { accessKeyId, secret } from '../fixtures.js';
+import { useFakeSes } from '../fixtures.js';
 
 const endpointId = 'abcd1234.efgh';
 const production = { productionAccessEnabled: true, max24HourSend: 50_000, maxSendRate: 14 };
 
-let fake: FakeSes;
+const ses = useFakeSes();
 
-const configFor = (overrides: Partial<AwsSesConfig> = {}): AwsSesConfig => ({
-  accessKeyId,
-  accessKeySecret: secret,
-  region: homeRegion,
-  endpoint: fake.endpoint,
-  emailAddress: `Acme <${senderAddress}>`,
-  configurationSetName,
-  timeoutMs: 3000,
-  templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
-  ...overrides,
-});
+const configFor = (overrides?: ConfigOverrides) => scenarioConfig(ses.fake.endpoint, overrides);
 
 /** The home region with a verified sender and a configuration set, plus `extra`. */
 const home = (extra: FakeSesRegion = {}): FakeSesRegion => ({
@@ -57,58 +54,101 @@ const checkOf = async (
   return check!;
 };
 
-beforeAll(async () => {
-  fake = await startFakeSes();
-});
-afterAll(async () => {
-  await fake.close();
-});
 beforeEach(() => {
-  resetConnectorState();
-  fake.reset();
-  fake.templates.clear();
+  ses.fake.templates.clear();
 });
 
 describe('the multi-region-endpoint check', () => {
   const endpoint = { name: 'logto-global', id: endpointId, regions: [homeRegion, otherRegion] };
 
   it('is skipped without endpointId', async () => {
-    fake.setRegions({ [homeRegion]: home() });
+    ses.fake.setRegions({ [homeRegion]: home() });
     expect(await checkOf('multi-region-endpoint', configFor())).toMatchObject({
       status: 'skip',
       summary: 'No endpointId in the config.',
     });
   });
 
-  it('passes for a READY endpoint whose two regions both have the sender verified, naming them', async () => {
-    fake.setRegions({
-      [homeRegion]: home({ multiRegionEndpoints: [endpoint] }),
-      [otherRegion]: { account: production, identities: { [senderDomain]: {} } },
-    });
-    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
-    expect(check.status).toBe('pass');
-    expect(check.summary).toContain(
-      `logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY`
-    );
-    // The endpoint was looked up in the configured region, the sender read in the other one.
-    const lists = fake.requests.filter(({ operation }) => operation === 'ListMultiRegionEndpoints');
-    expect(lists.map(({ region }) => region)).toEqual([homeRegion]);
-    expect(
-      fake.requests.some(
-        ({ operation, region }) => operation === 'GetEmailIdentity' && region === otherRegion
-      )
-    ).toBe(true);
-  });
-
-  it('fails, naming the region, when the sender is not verified in the secondary region', async () => {
-    fake.setRegions({
+  it('with an endpoint override (the config, or AWS_ENDPOINT_URL_SESV2) lists the endpoint there but asks none of its regions, and says why', async () => {
+    // The secondary region has no sender: asking it would fail the check.
+    ses.fake.setRegions({
       [homeRegion]: home({ multiRegionEndpoints: [endpoint] }),
       [otherRegion]: { account: production },
     });
-    const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
-    expect(check.status).toBe('fail');
-    expect(check.summary).toContain(`is not verified for sending in ${otherRegion}`);
-    expect(check.fix).toContain(`Verify ${senderDomain}`);
+    vi.stubEnv('AWS_ENDPOINT_URL_SESV2', ses.fake.endpoint);
+    for (const config of [configFor({ endpointId }), configFor({ endpointId, endpoint: undefined })]) {
+      ses.fake.reset();
+      expect(await checkOf('multi-region-endpoint', config)).toEqual({
+        id: 'multi-region-endpoint',
+        status: 'pass',
+        summary: `The multi-region endpoint logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY. Whether ${senderAddress} is verified in each of its regions was not checked: the endpoint override (${ses.fake.endpoint}) serves one region, so the endpoint's regions cannot be asked through it; run the doctor without it to check them.`,
+      });
+      const lists = ses.fake.requests.filter(({ operation }) => operation === 'ListMultiRegionEndpoints');
+      expect(lists.map(({ region }) => region)).toEqual([homeRegion]);
+      expect(new Set(ses.fake.requests.map(({ region }) => region))).toEqual(new Set([homeRegion]));
+    }
+  });
+
+  describe('asking the sender in its regions (without an endpoint override)', () => {
+    /** The home region's read as the doctor hands it over: the domain verified there. */
+    const verifiedAtHome: SenderRead = {
+      address: senderAddress,
+      domain: senderDomain,
+      addressRead: { missing: true },
+      domainRead: { output: { VerifiedForSendingStatus: true, $metadata: {} } },
+    };
+    const ready: MultiRegionEndpoint = {
+      EndpointName: endpoint.name,
+      EndpointId: endpointId,
+      Status: 'READY',
+      Regions: endpoint.regions,
+    };
+    /** Asks the endpoint's regions as the doctor does: with the credentials of the doctor's client. */
+    const askAsTheDoctorDoes = async (raw: AwsSesConfig) => {
+      const config = parseConfig(raw);
+      return withSesClient(config, async (client) =>
+        askEndpointRegions(config, verifiedAtHome, ready, client.config.credentials)
+      );
+    };
+
+    it('passes when both regions have the sender verified, naming them; the home read is reused', async () => {
+      ses.fake.setRegions({
+        [homeRegion]: home(),
+        [otherRegion]: { account: production, identities: { [senderDomain]: {} } },
+      });
+      const check = await askAsTheDoctorDoes(configFor({ endpointId }));
+      expect(check.status).toBe('pass');
+      expect(check.summary).toContain(
+        `logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY`
+      );
+      // Only the other region was asked (the address and the domain).
+      expect(ses.fake.requests.map(({ operation, region }) => `${operation} ${region}`)).toEqual([
+        `GetEmailIdentity ${otherRegion}`,
+        `GetEmailIdentity ${otherRegion}`,
+      ]);
+    });
+
+    it('fails, naming the region, when the sender is not verified in the secondary region', async () => {
+      ses.fake.setRegions({ [homeRegion]: home(), [otherRegion]: { account: production } });
+      const check = await askAsTheDoctorDoes(configFor({ endpointId }));
+      expect(check.status).toBe('fail');
+      expect(check.summary).toContain(`is not verified for sending in ${otherRegion}`);
+      expect(check.fix).toContain(`Verify ${senderDomain}`);
+    });
+
+    it('warns, naming the region, when the secondary region denies the read', async () => {
+      ses.fake.setRegions({ [homeRegion]: home(), [otherRegion]: { account: production } });
+      ses.fake.setReadAction(
+        'GetEmailIdentity',
+        respond.sesError('AccessDeniedException', 403, 'denied'),
+        otherRegion
+      );
+      expect(await askAsTheDoctorDoes(configFor({ endpointId }))).toMatchObject({
+        status: 'warn',
+        summary: `The multi-region endpoint logto-global (${endpointId}), regions ${homeRegion} and ${otherRegion} is READY; whether ${senderAddress} is verified in ${otherRegion} could not be read.`,
+        fix: expect.stringContaining('Allow ses:GetEmailIdentity') as string,
+      });
+    });
   });
 
   it.each([
@@ -116,7 +156,7 @@ describe('the multi-region-endpoint check', () => {
     ['FAILED', 'fail', 'create it again'],
     ['DELETING', 'fail', 'Create a new global endpoint'],
   ] as const)('reports an endpoint %s as %s', async (status, expected, fix) => {
-    fake.setRegions({ [homeRegion]: home({ multiRegionEndpoints: [{ ...endpoint, status }] }) });
+    ses.fake.setRegions({ [homeRegion]: home({ multiRegionEndpoints: [{ ...endpoint, status }] }) });
     const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
     expect(check.status).toBe(expected);
     expect(check.summary).toContain(`is ${status}, not READY`);
@@ -124,7 +164,7 @@ describe('the multi-region-endpoint check', () => {
   });
 
   it('fails when no endpoint of the region has the ID (another region is its primary)', async () => {
-    fake.setRegions({
+    ses.fake.setRegions({
       [homeRegion]: home({ multiRegionEndpoints: [{ ...endpoint, id: 'other.id' }] }),
       [otherRegion]: { multiRegionEndpoints: [endpoint] },
     });
@@ -137,8 +177,11 @@ describe('the multi-region-endpoint check', () => {
   });
 
   it('is skipped with the IAM action when ListMultiRegionEndpoints is denied', async () => {
-    fake.setRegions({ [homeRegion]: home() });
-    fake.setReadAction('ListMultiRegionEndpoints', respond.sesError('AccessDeniedException', 403, 'denied'));
+    ses.fake.setRegions({ [homeRegion]: home() });
+    ses.fake.setReadAction(
+      'ListMultiRegionEndpoints',
+      respond.sesError('AccessDeniedException', 403, 'denied')
+    );
     const check = await checkOf('multi-region-endpoint', configFor({ endpointId }));
     expect(check).toMatchObject({
       status: 'skip',
@@ -149,17 +192,17 @@ describe('the multi-region-endpoint check', () => {
 
 describe('the ses-templates check', () => {
   it('is skipped without sesTemplates', async () => {
-    fake.setRegions({ [homeRegion]: home() });
+    ses.fake.setRegions({ [homeRegion]: home() });
     expect(await checkOf('ses-templates', configFor())).toMatchObject({ status: 'skip' });
   });
 
   it('passes when every named template exists and renders with what Logto sends for its type', async () => {
-    fake.setRegions({ [homeRegion]: home() });
-    fake.templates.set('logto-sign-in', {
+    ses.fake.setRegions({ [homeRegion]: home() });
+    ses.fake.templates.set('logto-sign-in', {
       subject: '{{application.name}}: {{code}}',
       text: '{{code}} ({{locale}})',
     });
-    fake.templates.set('logto-invite', {
+    ses.fake.templates.set('logto-invite', {
       subject: 'Join {{organization.name}}',
       html: '<a href="{{link}}">Join</a>',
     });
@@ -176,13 +219,13 @@ describe('the ses-templates check', () => {
       status: 'pass',
       summary: `2 SES templates exist in ${homeRegion} and render with the data Logto sends: SignIn → logto-sign-in, OrganizationInvitation → logto-invite.`,
     });
-    const renders = fake.requests.filter(({ operation }) => operation === 'TestRenderEmailTemplate');
+    const renders = ses.fake.requests.filter(({ operation }) => operation === 'TestRenderEmailTemplate');
     expect(renders).toHaveLength(2);
   });
 
   it('fails naming a variable Logto does not send with every email of the type', async () => {
-    fake.setRegions({ [homeRegion]: home() });
-    fake.templates.set('logto-sign-in', { subject: 'Code {{code}}', text: 'Hello {{nickname}}' });
+    ses.fake.setRegions({ [homeRegion]: home() });
+    ses.fake.templates.set('logto-sign-in', { subject: 'Code {{code}}', text: 'Hello {{nickname}}' });
     const check = await checkOf('ses-templates', configFor({ sesTemplates: { SignIn: 'logto-sign-in' } }));
     expect(check.status).toBe('fail');
     expect(check.summary).toContain(
@@ -193,8 +236,8 @@ describe('the ses-templates check', () => {
   });
 
   it('accepts a value Logto sends only sometimes when the template wraps it in {{#if}}', async () => {
-    fake.setRegions({ [homeRegion]: home() });
-    fake.templates.set('logto-sign-in', {
+    ses.fake.setRegions({ [homeRegion]: home() });
+    ses.fake.templates.set('logto-sign-in', {
       subject: 'Code {{code}}',
       text: '{{#if organization}}For {{organization.name}}{{/if}}',
     });
@@ -203,7 +246,7 @@ describe('the ses-templates check', () => {
   });
 
   it('fails for a template that does not exist, and names where the ARN of another region points', async () => {
-    fake.setRegions({ [homeRegion]: home() });
+    ses.fake.setRegions({ [homeRegion]: home() });
     const check = await checkOf(
       'ses-templates',
       configFor({
@@ -222,9 +265,9 @@ describe('the ses-templates check', () => {
   });
 
   it('is skipped with the IAM action when GetEmailTemplate is denied', async () => {
-    fake.setRegions({ [homeRegion]: home() });
-    fake.templates.set('logto-sign-in', { subject: 'Code {{code}}' });
-    fake.setReadAction('GetEmailTemplate', respond.sesError('AccessDeniedException', 403, 'denied'));
+    ses.fake.setRegions({ [homeRegion]: home() });
+    ses.fake.templates.set('logto-sign-in', { subject: 'Code {{code}}' });
+    ses.fake.setReadAction('GetEmailTemplate', respond.sesError('AccessDeniedException', 403, 'denied'));
     const check = await checkOf('ses-templates', configFor({ sesTemplates: { SignIn: 'logto-sign-in' } }));
     expect(check).toMatchObject({ status: 'skip', fix: expect.stringContaining('ses:GetEmailTemplate') });
   });
@@ -232,7 +275,7 @@ describe('the ses-templates check', () => {
 
 describe('connector-aws-ses doctor', () => {
   it('prints both checks in its text report, with the fix for a failing one', async () => {
-    fake.setRegions({
+    ses.fake.setRegions({
       [homeRegion]: home({
         multiRegionEndpoints: [{ name: 'g', id: endpointId, regions: [homeRegion, otherRegion] }],
       }),

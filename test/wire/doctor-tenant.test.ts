@@ -2,49 +2,35 @@
  * The doctor's `tenant` check and its `config` line about the send options, over real HTTP
  * against the fake SES, whose regions hold SES tenants and the resources associated with them.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type AwsSesConfig, type DoctorCheck, resetConnectorState, runDoctor } from '../../src/index.js';
-import { type FakeSes, type FakeSesTenant, respond, startFakeSes } from '../support/fake-ses.js';
+import { type AwsSesConfig, type DoctorCheck, runDoctor } from '../../src/index.js';
+import { type FakeSesTenant, respond } from '../support/fake-ses.js';
 import {
+  type ConfigOverrides,
   configurationSetName,
   healthyChecks,
   homeRegion,
   recipientAddress,
   senderAddress,
   senderDomain,
+  scenarioConfig,
   sesScenarios,
 } from '../support/ses-scenarios.js';
-import { accessKeyId, secret } from '../fixtures.js';
+import { useFakeSes } from '../fixtures.js';
 
-let fake: FakeSes;
+const ses = useFakeSes();
 
 const account = '123456789012';
 const domainArn = `arn:aws:ses:${homeRegion}:${account}:identity/${senderDomain}`;
 const configurationSetArn = `arn:aws:ses:${homeRegion}:${account}:configuration-set/${configurationSetName}`;
 
-/** A config for the fake; an override of `undefined` removes the field (JSON drops it). */
-const configFor = (
-  overrides: { [Key in keyof AwsSesConfig]?: AwsSesConfig[Key] | undefined } = {}
-): AwsSesConfig =>
-  JSON.parse(
-    JSON.stringify({
-      accessKeyId,
-      accessKeySecret: secret,
-      region: homeRegion,
-      endpoint: fake.endpoint,
-      emailAddress: `Acme <${senderAddress}>`,
-      configurationSetName,
-      timeoutMs: 3000,
-      templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
-      ...overrides,
-    })
-  ) as AwsSesConfig;
+const configFor = (overrides?: ConfigOverrides) => scenarioConfig(ses.fake.endpoint, overrides);
 
 /** The healthy production account of the other doctor tests, with these tenants. */
 const withTenants = (tenants: Record<string, FakeSesTenant>) => {
   const healthy = sesScenarios.healthyProduction[homeRegion];
-  fake.setRegions({ [homeRegion]: { ...healthy, tenants } });
+  ses.fake.setRegions({ [homeRegion]: { ...healthy, tenants } });
 };
 
 const tenantCheck = async (config: AwsSesConfig): Promise<DoctorCheck> => {
@@ -55,20 +41,9 @@ const tenantCheck = async (config: AwsSesConfig): Promise<DoctorCheck> => {
 };
 
 const tenantRequests = () =>
-  fake.requests.filter(({ operation }) => operation === 'GetTenant' || operation === 'ListTenantResources');
-
-beforeAll(async () => {
-  fake = await startFakeSes();
-});
-
-afterAll(async () => {
-  await fake.close();
-});
-
-beforeEach(() => {
-  fake.reset();
-  resetConnectorState();
-});
+  ses.fake.requests.filter(
+    ({ operation }) => operation === 'GetTenant' || operation === 'ListTenantResources'
+  );
 
 describe('the tenant check', () => {
   it('is skipped, with no tenant request, when the config names no tenant', async () => {
@@ -141,14 +116,14 @@ describe('the tenant check', () => {
 
   it('is skipped with the IAM action to allow when GetTenant is denied', async () => {
     withTenants({ acme: {} });
-    fake.setReadAction('GetTenant', respond.sesError('AccessDeniedException', 403, 'not authorized'));
+    ses.fake.setReadAction('GetTenant', respond.sesError('AccessDeniedException', 403, 'not authorized'));
     const check = await tenantCheck(configFor({ tenantName: 'acme' }));
     expect(check).toMatchObject({ status: 'skip', fix: expect.stringContaining('ses:GetTenant') });
   });
 
   it('warns when the tenant exists but its resources may not be listed', async () => {
     withTenants({ acme: { resources: [domainArn, configurationSetArn] } });
-    fake.setReadAction(
+    ses.fake.setReadAction(
       'ListTenantResources',
       respond.sesError('AccessDeniedException', 403, 'not authorized')
     );

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 import { runCli } from '../../src/cli.js';
 import { parseConfig } from '../../src/config.js';
@@ -28,14 +28,9 @@ import {
   runDoctor,
   sesRegions,
 } from '../../src/index.js';
+import { type FakeSesRegion, type ReadOperation, respond, startFakeSes } from '../support/fake-ses.js';
 import {
-  type FakeSes,
-  type FakeSesRegion,
-  type ReadOperation,
-  respond,
-  startFakeSes,
-} from '../support/fake-ses.js';
-import {
+  type ConfigOverrides,
   configurationSetName,
   healthyChecks,
   homeRegion,
@@ -43,34 +38,19 @@ import {
   otherRegion,
   recipientAddress,
   senderAddress,
+  scenarioConfig,
   senderDomain,
   sesScenarios,
 } from '../support/ses-scenarios.js';
 import { stubNoAwsCredentials } from '../support/no-aws-credentials.js';
-import { accessKeyId, secret } from '../fixtures.js';
+import { secret, useFakeSes } from '../fixtures.js';
 
 const sessionToken = 'FwoGZXIvYXdzEXAMPLEDOCTORTOKEN/+=';
 
-let fake: FakeSes;
+const ses = useFakeSes();
 let folder: string;
 
-/** A config for the fake; an override of `undefined` removes the field (JSON drops it). */
-const configFor = (
-  overrides: { [Key in keyof AwsSesConfig]?: AwsSesConfig[Key] | undefined } = {}
-): AwsSesConfig =>
-  JSON.parse(
-    JSON.stringify({
-      accessKeyId,
-      accessKeySecret: secret,
-      region: homeRegion,
-      endpoint: fake.endpoint,
-      emailAddress: `Acme <${senderAddress}>`,
-      configurationSetName,
-      timeoutMs: 3000,
-      templates: [{ usageType: 'Generic', subject: 'Code {{code}}', content: '<p>{{code}}</p>' }],
-      ...overrides,
-    })
-  ) as AwsSesConfig;
+const configFor = (overrides?: ConfigOverrides) => scenarioConfig(ses.fake.endpoint, overrides);
 
 let files = 0;
 const writeConfig = async (content: unknown): Promise<string> => {
@@ -148,7 +128,7 @@ type Scenario = {
 const to = ['--to', recipientAddress];
 
 const denied = (operation: ReadOperation) => () => {
-  fake.setReadAction(
+  ses.fake.setReadAction(
     operation,
     respond.sesError('AccessDeniedException', 403, `not authorized to ${operation}`)
   );
@@ -387,7 +367,7 @@ const scenarios: Scenario[] = [
         'GetConfigurationSet',
         'GetSuppressedDestination',
       ] as const) {
-        fake.setReadAction(
+        ses.fake.setReadAction(
           operation,
           respond.sesError('TooManyRequestsException', 429, 'Maximum sending rate exceeded.')
         );
@@ -470,7 +450,7 @@ const scenarios: Scenario[] = [
     regions: sesScenarios.senderElsewhere,
     args: [...to, '--send'],
     before: () => {
-      fake.setDefault(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
+      ses.fake.setDefault(respond.sesError('MessageRejected', 400, notVerified(homeRegion, senderAddress)));
     },
     statuses: {
       ...healthyChecks,
@@ -488,30 +468,17 @@ const scenarios: Scenario[] = [
 ];
 
 beforeAll(async () => {
-  fake = await startFakeSes();
   folder = await mkdtemp(join(tmpdir(), 'doctor-test-'));
 });
 
-beforeEach(() => {
-  fake.reset();
-  fake.setDefault(respond.succeed());
-  fake.setRegions({});
-});
-
-afterEach(() => {
-  vi.unstubAllEnvs();
-});
-
 afterAll(async () => {
-  resetConnectorState();
-  await fake.close();
   await rm(folder, { recursive: true, force: true });
 });
 
 const prepare = (scenario: Scenario) => {
-  fake.reset();
-  fake.setDefault(respond.succeed());
-  fake.setRegions(scenario.regions);
+  ses.fake.reset();
+  ses.fake.setDefault(respond.succeed());
+  ses.fake.setRegions(scenario.regions);
   scenario.before?.();
 };
 
@@ -559,10 +526,7 @@ describe('doctor scenarios (--json and text)', () => {
 });
 
 describe('other-regions', () => {
-  // The cached clients keep the credentials they resolved.
-  afterEach(() => {
-    resetConnectorState();
-  });
+  // The cached clients keep the credentials they resolved: useFakeSes drops them after each test.
   const sender: SenderRead = {
     address: senderAddress,
     domain: senderDomain,
@@ -578,44 +542,48 @@ describe('other-regions', () => {
   };
 
   it('with an endpoint override (the config, or AWS_ENDPOINT_URL_SESV2) asks no other region and says why', async () => {
-    fake.setRegions(sesScenarios.senderElsewhere);
-    vi.stubEnv('AWS_ENDPOINT_URL_SESV2', fake.endpoint);
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
+    vi.stubEnv('AWS_ENDPOINT_URL_SESV2', ses.fake.endpoint);
     for (const config of [configFor(), configFor({ endpoint: undefined })]) {
-      fake.reset();
+      ses.fake.reset();
       const { report } = await doctorJson(['--config', await writeConfig(config)]);
       expect(report.checks.find(({ id }) => id === 'sender-identity')?.status).toBe('fail');
       expect(report.checks.find(({ id }) => id === 'other-regions')).toMatchObject({
         status: 'skip',
-        summary: `Not checked: the endpoint override (${fake.endpoint}) serves one region, so other SES regions cannot be asked through it.`,
+        summary: `Not checked: the endpoint override (${ses.fake.endpoint}) serves one region, so other SES regions cannot be asked through it.`,
       });
-      expect(new Set(fake.requests.map(({ region }) => region))).toEqual(new Set([homeRegion]));
+      expect(new Set(ses.fake.requests.map(({ region }) => region))).toEqual(new Set([homeRegion]));
     }
   });
 
   it('asks every other SES region once each, the address and the domain', async () => {
-    fake.setRegions(sesScenarios.senderElsewhere);
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
     const check = await askAsTheDoctorDoes(configFor());
     expect(check).toMatchObject({
       status: 'warn',
       summary: expect.stringContaining(`verified for sending in ${otherRegion}, not in eu-west-1`) as string,
       fix: expect.stringContaining(`Set region to ${otherRegion}`) as string,
     });
-    const asked = new Set(fake.requests.map(({ region }) => region));
+    const asked = new Set(ses.fake.requests.map(({ region }) => region));
     expect(asked).toEqual(new Set(sesRegions.filter((region) => region !== homeRegion)));
-    expect(fake.requests.filter(({ region }) => region === otherRegion)).toHaveLength(2);
+    expect(ses.fake.requests.filter(({ region }) => region === otherRegion)).toHaveLength(2);
   });
 
   it('says in how many regions it checked, when none has the sender', async () => {
-    fake.setRegions(sesScenarios.dkimPending);
+    ses.fake.setRegions(sesScenarios.dkimPending);
     expect((await askAsTheDoctorDoes(configFor())).summary).toContain(
       'not verified in any other SES region either (24 checked)'
     );
   });
 
   it('skips with the IAM action when every other region denies GetEmailIdentity', async () => {
-    fake.setRegions(sesScenarios.senderElsewhere);
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
     for (const region of sesRegions.filter((name) => name !== homeRegion)) {
-      fake.setReadAction('GetEmailIdentity', respond.sesError('AccessDeniedException', 403, 'no'), region);
+      ses.fake.setReadAction(
+        'GetEmailIdentity',
+        respond.sesError('AccessDeniedException', 403, 'no'),
+        region
+      );
     }
     expect(await askAsTheDoctorDoes(configFor())).toMatchObject({
       status: 'skip',
@@ -625,9 +593,9 @@ describe('other-regions', () => {
   });
 
   it('is bounded by timeoutMs when regions hang', async () => {
-    fake.setRegions(sesScenarios.senderElsewhere);
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
     for (const region of sesRegions.filter((name) => name !== homeRegion && name !== otherRegion)) {
-      fake.setReadAction('GetEmailIdentity', respond.hang(), region);
+      ses.fake.setReadAction('GetEmailIdentity', respond.hang(), region);
     }
     const started = performance.now();
     const check = await askAsTheDoctorDoes(configFor({ timeoutMs: 800 }));
@@ -649,12 +617,12 @@ describe('other-regions', () => {
     const awsConfig = join(folder, 'aws-config');
     await writeFile(awsConfig, `[default]\ncredential_process = ${script}\n`);
     vi.stubEnv('AWS_CONFIG_FILE', awsConfig);
-    fake.setRegions(sesScenarios.senderElsewhere);
+    ses.fake.setRegions(sesScenarios.senderElsewhere);
 
     const check = await askAsTheDoctorDoes(configFor({ accessKeyId: undefined, accessKeySecret: undefined }));
 
     expect(check.status).toBe('warn');
-    expect(fake.requests.filter(({ region }) => region === otherRegion)).toHaveLength(2);
+    expect(ses.fake.requests.filter(({ region }) => region === otherRegion)).toHaveLength(2);
     expect((await readFile(runs, 'utf8')).trim().split('\n')).toEqual(['run']);
   });
 });
@@ -674,7 +642,7 @@ describe('doctor before any request', () => {
     expect(report.checks[2]?.summary).toBe('Not checked: no AWS credentials.');
     expect(text.code).toBe(1);
     expect(text.stdout.join('\n')).toMatch(/^✗ credentials +No AWS credentials were found/m);
-    expect(fake.count).toBe(0);
+    expect(ses.fake.count).toBe(0);
   });
 
   it.each([
@@ -708,7 +676,7 @@ describe('doctor before any request', () => {
           `No AWS credentials were found: the container credentials endpoint ${url} ${how}`
         );
         expect(report.checks[1]?.summary).not.toContain('SES');
-        expect(fake.count).toBe(0);
+        expect(ses.fake.count).toBe(0);
       } finally {
         for (const response of held) {
           response.destroy();
@@ -726,7 +694,7 @@ describe('doctor before any request', () => {
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', secret);
     vi.stubEnv('AWS_SESSION_TOKEN', sessionToken);
     const config = await writeConfig(configFor({ accessKeyId: undefined, accessKeySecret: undefined }));
-    fake.setRegions(sesScenarios.healthyProduction);
+    ses.fake.setRegions(sesScenarios.healthyProduction);
 
     const { code, report } = await doctorJson(['--config', config]);
 
@@ -737,7 +705,7 @@ describe('doctor before any request', () => {
       summary:
         'From the AWS default chain: the environment (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY), access key AKIA…EY01 (temporary, with a session token).',
     });
-    expect(fake.requests.every((request) => request.hasSecurityToken)).toBe(true);
+    expect(ses.fake.requests.every((request) => request.hasSecurityToken)).toBe(true);
   });
 
   it('an invalid config: config fails with each zod message, zero requests', async () => {
@@ -757,7 +725,7 @@ describe('doctor before any request', () => {
     expect(text.stdout.join('\n')).toMatch(
       /^✗ config +The config is invalid \(2 problems\)\.\n +→ region: Region must/m
     );
-    expect(fake.count).toBe(0);
+    expect(ses.fake.count).toBe(0);
   });
 
   it.each([
@@ -769,7 +737,7 @@ describe('doctor before any request', () => {
     expect(code).toBe(1);
     expect(statusesOf(report)).toEqual(allSkippedAfter({ config: 'fail' }));
     expect(report.checks[0]?.summary).toContain(says);
-    expect(fake.count).toBe(0);
+    expect(ses.fake.count).toBe(0);
   });
 
   it('a config file with an unquoted secret: config fails by line and column, no character of the secret in text or --json', async () => {
@@ -787,7 +755,7 @@ describe('doctor before any request', () => {
     expect(text.code).toBe(1);
     expect(text.stdout.join('\n')).toContain(sentence);
     expect([...text.stdout, ...text.stderr].join('\n')).not.toContain(secret.slice(0, 4));
-    expect(fake.count).toBe(0);
+    expect(ses.fake.count).toBe(0);
   });
 
   it.each([
@@ -801,7 +769,7 @@ describe('doctor before any request', () => {
     expect(run.code).toBe(2);
     expect(run.stdout).toEqual([]);
     expect(run.stderr.join('\n')).toContain('Usage: connector-aws-ses doctor --config <file.json>');
-    expect(fake.count).toBe(0);
+    expect(ses.fake.count).toBe(0);
   });
 
   it('--help prints the usage and exits 0', async () => {
@@ -816,7 +784,7 @@ describe('doctor before any request', () => {
 describe('doctor when SES cannot be used', () => {
   it('an unknown access key: account fails with the send sentence, the later SES checks are skipped', async () => {
     const config = await writeConfig(configFor());
-    fake.setReadAction(
+    ses.fake.setReadAction(
       'GetAccount',
       respond.sesError(
         'UnrecognizedClientException',
@@ -836,7 +804,7 @@ describe('doctor when SES cannot be used', () => {
       fix: expect.stringContaining('AWS does not recognise the access key') as string,
     });
     expect(report.checks[5]?.summary).toBe('Not checked: SES did not answer GetAccount (see account).');
-    expect(fake.requests.map(({ operation }) => operation)).toEqual(['GetAccount']);
+    expect(ses.fake.requests.map(({ operation }) => operation)).toEqual(['GetAccount']);
   });
 
   it('a closed port: account fails naming the refused connection', async () => {
@@ -852,7 +820,10 @@ describe('doctor when SES cannot be used', () => {
 
   it('an endpoint that answers no SES read: quoted, with the endpoint to check', async () => {
     const config = await writeConfig(configFor());
-    fake.setReadAction('GetAccount', respond.sesError('BadRequestException', 400, 'Bad Request Exception'));
+    ses.fake.setReadAction(
+      'GetAccount',
+      respond.sesError('BadRequestException', 400, 'Bad Request Exception')
+    );
 
     const { report } = await doctorJson(['--config', config]);
 
@@ -860,7 +831,7 @@ describe('doctor when SES cannot be used', () => {
       id: 'account',
       status: 'fail',
       summary: 'SES answered GetAccount in eu-west-1 with an error (HTTP 400, BadRequestException).',
-      fix: `SES said: "Bad Request Exception". Check that the endpoint (127.0.0.1:${fake.port}) is an Amazon SES v2 API endpoint, then run the doctor again.`,
+      fix: `SES said: "Bad Request Exception". Check that the endpoint (127.0.0.1:${ses.fake.port}) is an Amazon SES v2 API endpoint, then run the doctor again.`,
     });
   });
 });
@@ -868,7 +839,7 @@ describe('doctor when SES cannot be used', () => {
 describe('the spinner', () => {
   it('draws on a terminal while checks run, and is erased before the report', async () => {
     const config = await writeConfig(configFor());
-    fake.setRegions(sesScenarios.healthyProduction);
+    ses.fake.setRegions(sesScenarios.healthyProduction);
     const frames: string[] = [];
     const run = await doctor(['--config', config], { isTTY: true, write: (text) => frames.push(text) });
     expect(run.code).toBe(0);
@@ -879,7 +850,7 @@ describe('the spinner', () => {
 
   it('stays off with --json and when the output is not a terminal', async () => {
     const config = await writeConfig(configFor());
-    fake.setRegions(sesScenarios.healthyProduction);
+    ses.fake.setRegions(sesScenarios.healthyProduction);
     const frames: string[] = [];
     await doctor(['--config', config, '--json'], { isTTY: true, write: (text) => frames.push(text) });
     await doctor(['--config', config], { isTTY: false, write: (text) => frames.push(text) });
@@ -910,15 +881,15 @@ describe('secrets', () => {
         fc.boolean(),
         fc.boolean(),
         async (regions, failing, fault, json, send) => {
-          fake.reset();
-          fake.setRegions(regions);
+          ses.fake.reset();
+          ses.fake.setRegions(regions);
           for (const operation of failing) {
-            fake.setReadAction(operation, fault);
+            ses.fake.setReadAction(operation, fault);
           }
           if (send) {
-            fake.setDefault(fault);
+            ses.fake.setDefault(fault);
           } else {
-            fake.setDefault(respond.succeed());
+            ses.fake.setDefault(respond.succeed());
           }
           const run = await doctor([
             '--config',
@@ -940,7 +911,7 @@ describe('secrets', () => {
 
   it('runDoctor, the function the playground calls, returns the same report as the CLI', async () => {
     const config = configFor();
-    fake.setRegions(sesScenarios.sandbox);
+    ses.fake.setRegions(sesScenarios.sandbox);
     const report = await runDoctor(config, { to: recipientAddress });
     const { report: printed } = await doctorJson([
       '--config',
@@ -961,7 +932,7 @@ describe('doctor on a config with templates Logto never uses', () => {
         { usageType: 'Continue', subject: 'Continue {{code}}', content: '<p>{{code}}</p>' },
       ],
     });
-    fake.setRegions(sesScenarios.healthyProduction);
+    ses.fake.setRegions(sesScenarios.healthyProduction);
 
     const report = await runDoctor(config);
 

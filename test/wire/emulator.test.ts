@@ -8,34 +8,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { type EmailTemplateDetails, type GetI18nEmailTemplate, TemplateType } from '@logto/connector-kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 import { runCli } from '../../src/cli.js';
-import {
-  type AwsSesConfig,
-  type DoctorCheckId,
-  type DoctorReport,
-  doctorCheckIds,
-  resetConnectorState,
-} from '../../src/index.js';
-import { allTemplateTypes, configAt, connectorWith } from '../fixtures.js';
+import { type AwsSesConfig, type DoctorCheckId, type DoctorReport, doctorCheckIds } from '../../src/index.js';
+import { allTemplateTypes, configAt, connectorWith, useEmulator } from '../fixtures.js';
 
-import { type Emulator, type StoredEmail, decodeHeader, startEmulator } from '../support/emulator.js';
+import { type StoredEmail, decodeHeader } from '../support/emulator.js';
 
-let emulator: Emulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-
-afterEach(async () => {
-  resetConnectorState();
-  await emulator.clear();
-});
-
-afterAll(async () => {
-  await emulator.close();
-});
+const emulator = useEmulator();
 
 /** A line in another script (and an emoji) for each usage type, so every script travels the wire. */
 const scriptLines: Record<TemplateType, string> = {

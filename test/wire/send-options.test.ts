@@ -4,11 +4,17 @@
  * and the headers the SES emulator stores (aws-ses-v2-local keeps Simple.Headers).
  */
 import { TemplateType } from '@logto/connector-kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
-import { type AwsSesConfig, resetConnectorState } from '../../src/index.js';
-import { configAt, connectorWith, officialConfigs, rejectionOf, useFakeSes } from '../fixtures.js';
-import { type Emulator, startEmulator } from '../support/emulator.js';
+import { type AwsSesConfig } from '../../src/index.js';
+import {
+  configAt,
+  connectorWith,
+  officialConfigs,
+  rejectionOf,
+  useEmulator,
+  useFakeSes,
+} from '../fixtures.js';
 import { respond } from '../support/fake-ses.js';
 
 const ses = useFakeSes();
@@ -86,20 +92,7 @@ describe('against the fake SES', () => {
 });
 
 describe('against the SES emulator', () => {
-  let emulator: Emulator;
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-
-  afterEach(async () => {
-    resetConnectorState();
-    await emulator.clear();
-  });
-
-  afterAll(async () => {
-    await emulator.close();
-  });
+  const emulator = useEmulator();
 
   it('delivers the operator headers and a different X-Entity-Ref-ID on each email', async () => {
     const config = configAt(emulator.endpoint, { headers: { 'X-Logto-Tenant': 'acme', 'List-Id': 'codes' } });

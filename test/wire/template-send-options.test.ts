@@ -9,11 +9,18 @@
  */
 import { CreateEmailTemplateCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { TemplateType } from '@logto/connector-kit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
-import { type AwsSesConfig, resetConnectorState } from '../../src/index.js';
-import { accessKeyId, configAt, connectorWith, secret, signInPayload, useFakeSes } from '../fixtures.js';
-import { type Emulator, startEmulator } from '../support/emulator.js';
+import { type AwsSesConfig } from '../../src/index.js';
+import {
+  accessKeyId,
+  configAt,
+  connectorWith,
+  secret,
+  signInPayload,
+  useEmulator,
+  useFakeSes,
+} from '../fixtures.js';
 import { type FakeSesTemplate } from '../support/fake-ses-templates.js';
 
 const ses = useFakeSes();
@@ -151,20 +158,7 @@ describe('all six features of issue 19 at once', () => {
 });
 
 describe('a template stored in SES, against the SES emulator', () => {
-  let emulator: Emulator;
-
-  beforeAll(async () => {
-    emulator = await startEmulator();
-  });
-
-  afterEach(async () => {
-    resetConnectorState();
-    await emulator.clear();
-  });
-
-  afterAll(async () => {
-    await emulator.close();
-  });
+  const emulator = useEmulator();
 
   it('delivers the operator headers and a different X-Entity-Ref-ID on each template email', async () => {
     // The emulator's /clear-store empties templates too: store it for this test.
