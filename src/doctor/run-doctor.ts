@@ -4,7 +4,7 @@ import { type ParsedConfig, logtoUsageTypes, parseConfig } from '../config.js';
 import { type SendContext, configIssuesOf, errorDescriptionOf } from '../errors.js';
 import { knownSecrets } from '../redact.js';
 import { createSendMessage } from '../send-message.js';
-import { type SenderRead, readAccount, readSender } from '../ses-read.js';
+import { type AccountRead, type SenderRead, readAccount, readSender } from '../ses-read.js';
 import { withSesClient } from '../ses-clients.js';
 import { templatesNeverChosen } from '../template-choice.js';
 import { consoleTestCode } from '../test-email.js';
@@ -138,6 +138,58 @@ const testSend = async (config: unknown, to: string, region: string): Promise<Do
   }
 };
 
+type Found = Partial<Record<DoctorCheckId, DoctorCheck>>;
+
+/**
+ * The checks that read the account's identities, configuration set, stored templates, tenant and
+ * recipient, then the sender in other regions: run once `GetAccount` answered.
+ */
+const checkAccountResources = async (
+  doctor: DoctorContext,
+  found: Found,
+  {
+    to,
+    account,
+    progress,
+  }: { to: string | undefined; account: AccountRead; progress: (label: string) => void }
+): Promise<void> => {
+  const { config, client, endpointOverride } = doctor;
+  progress('sender identity, configuration set, SES templates, tenant, recipient');
+  const from = config.emailAddress?.address;
+  const [sender, configurationSet, sesTemplates, tenant, recipient] = await Promise.all([
+    from === undefined
+      ? Promise.resolve<SenderRead | undefined>(undefined)
+      : readSender(client, from, config.timeoutMs),
+    checkConfigurationSet(doctor),
+    checkSesTemplates(doctor),
+    checkTenant(doctor),
+    checkRecipient(doctor, to, account),
+  ]);
+  found['sender-identity'] = checkSenderIdentity(sender, doctor);
+  found.dkim = checkDkim(sender, doctor);
+  found['mail-from'] = checkMailFrom(sender, doctor);
+  found['configuration-set'] = configurationSet;
+  found['ses-templates'] = sesTemplates;
+  found.tenant = tenant;
+  found.recipient = recipient;
+  // Both read the sender in other regions, each with clients of its own.
+  const elsewhere = [
+    ...(found['sender-identity'].status === 'fail' ? ['other SES regions'] : []),
+    ...(config.endpointId ? ['multi-region endpoint'] : []),
+  ];
+  if (elsewhere.length > 0) {
+    progress(elsewhere.join(', '));
+  }
+  // Their clients use this client's credentials: resolved once per run.
+  [found['other-regions'], found['multi-region-endpoint']] = await Promise.all([
+    checkOtherRegions(config, sender, found['sender-identity'], {
+      endpointOverride,
+      credentials: client.config.credentials,
+    }),
+    checkMultiRegionEndpoint(doctor, sender),
+  ]);
+};
+
 /**
  * Checks a connector config end to end with the credentials, region and endpoint a send would
  * use (the same cached SES client), and returns one {@link DoctorCheck} per id of
@@ -172,7 +224,7 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
       'the config is invalid'
     );
   }
-  const found: Partial<Record<DoctorCheckId, DoctorCheck>> = {
+  const found: Found = {
     config: checkParsedConfig(config),
   };
   const endpointOverride = endpointOverrideOf(config);
@@ -192,40 +244,7 @@ export const runDoctor = async (rawConfig: unknown, options: DoctorOptions = {})
       found.quota = checkQuota(account, doctor);
       const unreachable = found.account.status === 'fail' && 'error' in account;
       if (!unreachable) {
-        progress('sender identity, configuration set, SES templates, tenant, recipient');
-        const from = config.emailAddress?.address;
-        const [sender, configurationSet, sesTemplates, tenant, recipient] = await Promise.all([
-          from === undefined
-            ? Promise.resolve<SenderRead | undefined>(undefined)
-            : readSender(client, from, config.timeoutMs),
-          checkConfigurationSet(doctor),
-          checkSesTemplates(doctor),
-          checkTenant(doctor),
-          checkRecipient(doctor, to, account),
-        ]);
-        found['sender-identity'] = checkSenderIdentity(sender, doctor);
-        found.dkim = checkDkim(sender, doctor);
-        found['mail-from'] = checkMailFrom(sender, doctor);
-        found['configuration-set'] = configurationSet;
-        found['ses-templates'] = sesTemplates;
-        found.tenant = tenant;
-        found.recipient = recipient;
-        // Both read the sender in other regions, each with clients of its own.
-        const elsewhere = [
-          ...(found['sender-identity'].status === 'fail' ? ['other SES regions'] : []),
-          ...(config.endpointId ? ['multi-region endpoint'] : []),
-        ];
-        if (elsewhere.length > 0) {
-          progress(elsewhere.join(', '));
-        }
-        // Their clients use this client's credentials: resolved once per run.
-        [found['other-regions'], found['multi-region-endpoint']] = await Promise.all([
-          checkOtherRegions(config, sender, found['sender-identity'], {
-            endpointOverride,
-            credentials: client.config.credentials,
-          }),
-          checkMultiRegionEndpoint(doctor, sender),
-        ]);
+        await checkAccountResources(doctor, found, { to, account, progress });
       }
       if (options.send && to) {
         progress('test email');
