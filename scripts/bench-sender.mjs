@@ -74,7 +74,10 @@ const recipientOf = (index) => `user${index}@example.com`;
 
 /** @typedef {(index: number) => Promise<unknown>} Send */
 
-/** The floor: one client, one prepared command as rich as ours (HTML and text, UTF-8, a tag). @returns {Send} */
+/**
+ * The floor: one client, one prepared command as rich as ours (HTML and text, UTF-8, a tag, the
+ * tracking override and an X-Entity-Ref-ID header, which ours sends by default). @returns {Send}
+ */
 const loadFloor = () => {
   const client = new SESv2Client({ region: 'us-east-1', credentials, maxAttempts: 3 });
   /** @param {string} text */
@@ -84,8 +87,12 @@ const loadFloor = () => {
     FromEmailAddress: 'Logto <noreply@example.com>',
     Destination: { ToAddresses: ['user@example.com'] },
     EmailTags: [{ Name: 'logto-usage-type', Value: 'SignIn' }],
+    ConfigurationOverrides: {
+      Tracking: { OpenTrackingEnabled: 'DISABLED', ClickTrackingEnabled: 'DISABLED' },
+    },
     Content: {
       Simple: {
+        Headers: [{ Name: 'X-Entity-Ref-ID', Value: '3f2c9a4e-5b1d-4e8f-9c7a-2d6b8e1f0a53' }],
         Subject: { Data: filled(signInTemplate.subject), Charset: 'UTF-8' },
         Body: {
           Html: { Data: filled(signInTemplate.content), Charset: 'UTF-8' },
