@@ -23,7 +23,7 @@ import {
   readWithin,
 } from '../ses-read.js';
 
-import { type DoctorCheck, type DoctorCheckId } from './report.js';
+import { type DoctorCheck, type DoctorCheckId, failedCheck } from './report.js';
 
 /** What every check needs: the parsed config, the client a send would use, and the send context. */
 export type DoctorContext = {
@@ -450,12 +450,7 @@ export const checkRecipient = async (
     }
   }
   if (failures.length > 0) {
-    return {
-      id: 'recipient',
-      status: 'fail',
-      summary: failures.map(({ summary }) => summary).join(' '),
-      fix: failures.map(({ fix }) => fix).join(' '),
-    };
+    return failedCheck('recipient', failures);
   }
   const [firstUnchecked] = unchecked;
   if (firstUnchecked) {

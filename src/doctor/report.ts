@@ -43,6 +43,17 @@ export type DoctorReport = {
   checks: DoctorCheck[];
 };
 
+/** One failed check from several problems, each a summary and its fix, in order. */
+export const failedCheck = (
+  id: DoctorCheckId,
+  problems: ReadonlyArray<{ summary: string; fix: string }>
+): DoctorCheck => ({
+  id,
+  status: 'fail',
+  summary: problems.map(({ summary }) => summary).join(' '),
+  fix: problems.map(({ fix }) => fix).join(' '),
+});
+
 /** The report's symbol for a status. */
 export const statusSymbols: Record<DoctorCheckStatus, string> = {
   pass: '✓',

@@ -13,7 +13,7 @@ import { readFailureKind, readWithin } from '../ses-read.js';
 import { isTemplateArn, templateNameOf } from '../ses-templates.js';
 
 import { type DoctorContext, readFailure } from './checks.js';
-import { type DoctorCheck } from './report.js';
+import { type DoctorCheck, failedCheck } from './report.js';
 
 const application = { id: 'sample-app', name: 'Sample App', displayName: 'Sample', branding: {} };
 const user = { id: 'sample-user', name: 'Ada Lovelace', username: 'ada', primaryEmail: 'ada@example.com' };
@@ -120,12 +120,7 @@ export const checkSesTemplates = async (doctor: DoctorContext): Promise<DoctorCh
   const readFailed = results.find((result): result is DoctorCheck => result !== undefined && 'id' in result);
   const problems = results.filter((result): result is Problem => result !== undefined && !('id' in result));
   if (problems.length > 0) {
-    return {
-      id: 'ses-templates',
-      status: 'fail',
-      summary: problems.map(({ summary }) => summary).join(' '),
-      fix: problems.map(({ fix }) => fix).join(' '),
-    };
+    return failedCheck('ses-templates', problems);
   }
   if (readFailed) {
     return readFailed;
